@@ -1,0 +1,167 @@
+import type { AgentId, ContactId, MessageId } from './ids.js'
+
+/**
+ * Messages are plain JSON objects in the conversation doc's `messages` array, immutable once
+ * written. Anything that changes afterwards (delivery receipts, reactions, media downloads) lives in
+ * maps keyed by message id, so a message is never rewritten.
+ */
+export const MESSAGE_KINDS = ['customer', 'agent', 'note', 'event'] as const
+export type MessageKind = (typeof MESSAGE_KINDS)[number]
+
+/** Kinds a client (an agent's browser) may append itself; the rest are written by the server. */
+export const CLIENT_MESSAGE_KINDS = ['agent', 'note'] as const satisfies readonly MessageKind[]
+
+/** WhatsApp message types a customer message can carry (`unsupported` keeps anything else visible). */
+export const CUSTOMER_MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'unsupported',
+] as const
+export type CustomerMessageType = (typeof CUSTOMER_MESSAGE_TYPES)[number]
+
+/** Longest text WhatsApp accepts in one message; agent replies are held to it. */
+export const MAX_REPLY_LENGTH = 4096
+/** Internal notes stay inside the team, so they may be longer. */
+export const MAX_NOTE_LENGTH = 20_000
+
+/**
+ * A file attached to a message. `mediaId` names our own stored copy (served to signed-in agents at
+ * `/api/media/<mediaId>`), never Meta's URL. Download progress lives in the `media` map.
+ */
+export interface MediaRef {
+  mediaId: string
+  mimeType: string
+  fileName?: string
+  caption?: string
+  sha256?: string
+  size?: number
+  /** A voice note (audio recorded in the app, OGG/Opus). */
+  voice?: boolean
+  /** An animated sticker. */
+  animated?: boolean
+}
+
+export interface LocationPayload {
+  latitude: number
+  longitude: number
+  name?: string
+  address?: string
+}
+
+export interface SharedContact {
+  name: string
+  phones: string[]
+}
+
+interface MessageBase {
+  id: MessageId
+  kind: MessageKind
+  /** Agent id for agent, note and event messages (null for system events); contact id for customers. */
+  authorId: string | null
+  /** Text body, media caption, or a readable summary for other types; never HTML. */
+  text: string
+  /** Milliseconds since the epoch: the WhatsApp `timestamp` for customer messages, else the writer's clock. */
+  createdAt: number
+  /** The message this one quotes (a reply). */
+  replyTo?: MessageId
+}
+
+export interface CustomerMessage extends MessageBase {
+  kind: 'customer'
+  authorId: ContactId
+  waMessageId: string
+  type: CustomerMessageType
+  media?: MediaRef
+  location?: LocationPayload
+  contacts?: SharedContact[]
+  /** For interactive and button replies: the id or payload the customer picked. */
+  choice?: { id: string; title: string }
+  /** For `unsupported`: the WhatsApp type name as received. */
+  originalType?: string
+}
+
+export interface AgentMessage extends MessageBase {
+  kind: 'agent'
+  authorId: AgentId
+  media?: MediaRef
+  /** A message template, the only thing WhatsApp lets us send outside the 24-hour window. */
+  template?: { name: string; language: string; params: string[] }
+}
+
+export interface NoteMessage extends MessageBase {
+  kind: 'note'
+  authorId: AgentId
+  /** Agents @mentioned in the note; each is notified. */
+  mentions?: AgentId[]
+}
+
+export const EVENT_TYPES = [
+  'created',
+  'assigned',
+  'unassigned',
+  'transferred',
+  'ticket_created',
+  'status_changed',
+  'closed',
+  'reopened',
+] as const
+export type ConversationEventType = (typeof EVENT_TYPES)[number]
+
+export interface EventMessage extends MessageBase {
+  kind: 'event'
+  authorId: AgentId | null
+  event: { type: ConversationEventType; agentId?: AgentId | null; ticketId?: string; status?: string }
+}
+
+export type Message = CustomerMessage | AgentMessage | NoteMessage | EventMessage
+
+export const RECEIPT_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number]
+
+/**
+ * What happened to an agent message after it was written, in the `receipts` map. No receipt means
+ * pending (not yet handed to WhatsApp). `unknown` is set by the server when an attempt's outcome was
+ * lost in a crash: it is never resent silently.
+ */
+export interface Receipt {
+  status: ReceiptStatus | 'unknown'
+  waMessageId?: string
+  error?: string
+  at: number
+}
+
+const STATUS_RANK: Record<Receipt['status'], number> = {
+  unknown: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+}
+
+/**
+ * Status ranking for delivery reports, which WhatsApp delivers at least once and in any order.
+ * Receipts only move forward: sent < delivered < read, so a late `delivered` after `read` changes
+ * nothing. `failed` is taken only before delivery (after it, a failure report is stale) and then
+ * sticks: retrying a failed message is a deliberate server action, not a status report.
+ * Returns the receipt to keep.
+ */
+export function advanceReceipt(current: Receipt | undefined, next: Receipt): Receipt {
+  if (!current) return next
+  if (current.status === 'failed') return current
+  if (next.status === 'failed') {
+    return STATUS_RANK[current.status] <= STATUS_RANK.sent
+      ? { ...next, waMessageId: next.waMessageId ?? current.waMessageId }
+      : current
+  }
+  return STATUS_RANK[next.status] > STATUS_RANK[current.status]
+    ? { ...next, waMessageId: next.waMessageId ?? current.waMessageId }
+    : current
+}

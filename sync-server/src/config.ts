@@ -1,0 +1,128 @@
+/**
+ * The one reader of `process.env`: read and validated once at start-up, then passed down frozen.
+ * A bad value stops start-up with a message naming the variable (secrets are never echoed).
+ */
+import path from 'node:path'
+
+export interface WhatsAppConfig {
+  apiBase: string
+  accessToken: string
+  phoneNumberId: string
+  appSecret: string
+  verifyToken: string
+}
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  adminEmail: string | null
+  adminPassword: string | null
+  whatsapp: WhatsAppConfig | null
+  /** Graph base URL with version; kept even in demo mode, where the simulator answers it. */
+  whatsappApiBase: string
+  /** No WhatsApp credentials: the embedded simulator plays Meta's side. */
+  demo: boolean
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid'
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const WHATSAPP_SECRETS = [
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_PHONE_NUMBER_ID',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_VERIFY_TOKEN',
+] as const
+
+type Env = Record<string, string | undefined>
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim()
+  return value ? value : null
+}
+
+function port(env: Env): number {
+  const raw = text(env, 'PORT')
+  if (raw === null) return 3000
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 0 to 65535, got '${raw}'`)
+  }
+  return value
+}
+
+function host(env: Env): string {
+  const value = text(env, 'HOST') ?? '127.0.0.1'
+  if (/[\s/]/.test(value)) throw new ConfigError('HOST', `must be a host name or address, got '${value}'`)
+  return value
+}
+
+function apiBase(env: Env): string {
+  const value = text(env, 'WHATSAPP_API_BASE') ?? 'https://graph.facebook.com/v25.0'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError('WHATSAPP_API_BASE', `must be a URL, got '${value}'`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('WHATSAPP_API_BASE', 'must be an http(s) URL')
+  }
+  return value.replace(/\/+$/, '')
+}
+
+/** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const adminEmail = text(env, 'ADMIN_EMAIL')
+  const adminPassword = env.ADMIN_PASSWORD ?? null
+  if (adminEmail !== null && !EMAIL.test(adminEmail)) {
+    throw new ConfigError('ADMIN_EMAIL', 'must be an email address')
+  }
+  if ((adminEmail === null) !== (adminPassword === null || adminPassword === '')) {
+    throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD go together')
+  }
+  if (adminPassword !== null && adminPassword !== '' && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters')
+  }
+
+  const given = WHATSAPP_SECRETS.filter((name) => text(env, name) !== null)
+  if (given.length > 0 && given.length < WHATSAPP_SECRETS.length) {
+    const missing = WHATSAPP_SECRETS.find((name) => text(env, name) === null)!
+    throw new ConfigError(missing, 'is required once any WhatsApp credential is set')
+  }
+  const whatsappApiBase = apiBase(env)
+  const phoneNumberId = text(env, 'WHATSAPP_PHONE_NUMBER_ID')
+  if (phoneNumberId !== null && !/^\d+$/.test(phoneNumberId)) {
+    throw new ConfigError('WHATSAPP_PHONE_NUMBER_ID', 'must be the numeric phone number id')
+  }
+  const whatsapp: WhatsAppConfig | null =
+    given.length === WHATSAPP_SECRETS.length
+      ? {
+          apiBase: whatsappApiBase,
+          accessToken: text(env, 'WHATSAPP_ACCESS_TOKEN')!,
+          phoneNumberId: phoneNumberId!,
+          appSecret: text(env, 'WHATSAPP_APP_SECRET')!,
+          verifyToken: text(env, 'WHATSAPP_VERIFY_TOKEN')!,
+        }
+      : null
+
+  return Object.freeze({
+    port: port(env),
+    host: host(env),
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? './data'),
+    adminEmail,
+    adminPassword: adminPassword || null,
+    whatsapp,
+    whatsappApiBase,
+    demo: whatsapp === null,
+  })
+}
