@@ -34,4 +34,54 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'accounts',
+    sql: `
+      -- Agents and admins. Emails are stored trimmed and lower-cased; NOCASE guards the index too.
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('agent', 'admin')),
+        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        -- scrypt$N$r$p$salt$hash: the parameters travel with the hash so they can be raised later.
+        password_hash TEXT NOT NULL,
+        avatar_color TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      -- Server-side sessions; only the sha256 of the bearer token is stored.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_agent ON sessions (agent_id);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+    `,
+  },
+  {
+    id: 3,
+    name: 'contacts',
+    sql: `
+      -- Customers. WhatsApp keys them on wa_id (their number), or on the business-scoped user_id
+      -- when a username hides the number; a contact created by an agent may have only a phone.
+      CREATE TABLE contacts (
+        id TEXT PRIMARY KEY,
+        wa_id TEXT UNIQUE,
+        user_id TEXT UNIQUE,
+        name TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        email TEXT,
+        notes TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX contacts_phone ON contacts (phone);
+      CREATE INDEX conversations_contact ON conversations (contact_id, status);
+    `,
+  },
 ]

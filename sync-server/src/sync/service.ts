@@ -1,15 +1,28 @@
-// Interface of the sync service (implementation in progress by the sync owner).
-import type { MiddlewareHandler } from 'hono'
-import type { WebSocketServer } from 'ws'
+import { upgradeWebSocket } from '@hono/node-server'
 import type { Actor } from '@atende/shared'
-import type { Db } from '../store/db.js'
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { WebSocket, WebSocketServer } from 'ws'
 import type { Logger } from '../log.js'
+import type { Db } from '../store/db.js'
+import { createDocumentStore } from '../store/documents.js'
+import { Connection, type Socket } from './connection.js'
+import { DocManager, UnknownDocument } from './docs.js'
+import { CLOSE } from './protocol.js'
+
+export const SESSION_COOKIE = 'atende_session'
 
 export interface SyncServiceOptions {
   db: Db
   log: Logger
-  /** Resolves a session token (from `?token=` or the `atende_session` cookie) to who it belongs to. */
+  /** Resolves a session token (from `?token=`, a Bearer header or the session cookie). */
   authenticate: (token: string) => Actor | null
+  /** Largest frame a client may send; bigger ones close the socket (ws answers 1009). */
+  maxFrameBytes?: number
+  idleMs?: number
+  compactAfter?: number
+  /** How often open sockets re-check their session (revoked or expired sessions are closed). */
+  recheckMs?: number
 }
 
 export interface SyncService {
@@ -17,10 +30,124 @@ export interface SyncService {
   wss: WebSocketServer
   /** Mount with `app.get('/sync/*', sync.route)`. */
   route: MiddlewareHandler
-  /** Close every socket of an agent (deactivated, signed out everywhere). */
+  /** Documents, for server-side writes (`docs.get(name).transact(fn, origin)`). */
+  docs: DocManager
+  /** Close every socket of an agent (deactivated, deleted). */
   disconnectAgent(agentId: string): void
-  /** Flush and unload every document, close every socket. */
+  /** Compact and unload every document, close every socket. */
   close(): Promise<void>
 }
 
-export declare function createSyncService(options: SyncServiceOptions): SyncService
+function tokenOf(c: Context): string | null {
+  const query = c.req.query('token')
+  if (query) return query
+  const header = c.req.header('authorization')
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null
+  return getCookie(c, SESSION_COOKIE) ?? null
+}
+
+/** Adapts a `ws` socket to the sync core's {@link Socket}. */
+function socketOf(raw: WebSocket): Socket {
+  return {
+    send: (frame) => raw.send(frame),
+    close: (code, reason) => raw.close(code, reason),
+    get isOpen() {
+      return raw.readyState === WebSocket.OPEN
+    },
+    get bufferedAmount() {
+      return raw.bufferedAmount
+    },
+  }
+}
+
+/**
+ * The y-websocket endpoint. Authentication happens before the upgrade, but a refusal is told after
+ * it (accept, then close with 4401/4404): a refused upgrade makes browsers and the stock client
+ * retry forever, a 44xx close makes them stop. Nothing of a document is sent before both checks pass.
+ */
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const { log, authenticate } = options
+  const docs = new DocManager({
+    store: createDocumentStore(options.db),
+    log,
+    idleMs: options.idleMs,
+    compactAfter: options.compactAfter,
+  })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 8 * 1024 * 1024 })
+  const connections = new Set<Connection>()
+
+  const route = upgradeWebSocket(
+    (c) => {
+      const name = safeDecode(c.req.path.slice('/sync/'.length))
+      const token = tokenOf(c)
+      const actor = token ? authenticate(token) : null
+      let connection: Connection | null = null
+      return {
+        onOpen(_event, ws) {
+          const raw = ws.raw as WebSocket
+          if (!actor || !token) return raw.close(CLOSE.unauthorized, 'sign in first')
+          let shared
+          try {
+            shared = docs.get(name ?? '')
+          } catch (err) {
+            if (err instanceof UnknownDocument) return raw.close(CLOSE.unknownDocument, 'unknown document')
+            log.error('loading a document failed', { doc: name, err })
+            return raw.close(CLOSE.serverError, 'server error, reconnect')
+          }
+          const opened = new Connection(socketOf(raw), actor, token, shared, log)
+          connection = opened
+          connections.add(opened)
+          raw.on('close', () => {
+            opened.closed()
+            connections.delete(opened)
+          })
+          opened.start()
+        },
+        onMessage(event) {
+          if (!connection) return
+          if (typeof event.data === 'string') {
+            connection.close(CLOSE.malformed, 'binary frames only')
+            return
+          }
+          connection.receive(new Uint8Array(event.data as ArrayBuffer))
+        },
+      }
+    },
+    { onError: (err) => log.warn('websocket error', { err }) },
+  )
+
+  const recheck = setInterval(() => {
+    for (const connection of connections) {
+      const actor = authenticate(connection.token)
+      if (!actor || actor.id !== connection.actor.id || actor.role !== connection.actor.role) {
+        connection.close(CLOSE.unauthorized, 'session ended')
+      }
+    }
+  }, options.recheckMs ?? 30_000)
+  recheck.unref()
+
+  return {
+    wss,
+    route,
+    docs,
+    disconnectAgent(agentId) {
+      for (const connection of connections) {
+        if (connection.actor.id === agentId) connection.close(CLOSE.unauthorized, 'session ended')
+      }
+    },
+    async close() {
+      clearInterval(recheck)
+      docs.close()
+      for (const client of wss.clients) client.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+  }
+}
+
+function safeDecode(path: string): string | null {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The HTTP surface, in matching order: `/healthz`, `/api/*` (sign-in open, the rest behind a
+ * session), `/sync/*` (WebSocket upgrades, handed to the sync service), `/webhooks/*` (reserved for
+ * WhatsApp), then the built web app for everything else.
+ */
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Config } from '../config.js'
+import type { Logger } from '../log.js'
+import { createAccounts, type Accounts } from '../store/accounts.js'
+import { createContactStore } from '../store/contacts.js'
+import { createConversationStore } from '../store/conversations.js'
+import type { Db } from '../store/db.js'
+import { createSessions, type Sessions } from '../store/sessions.js'
+import type { SyncService } from '../sync/service.js'
+import { ApiError, handleError, notFound } from './errors.js'
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js'
+import { requireSession, type AuthEnv } from './middleware/auth.js'
+import { sameOrigin } from './middleware/same-origin.js'
+import { agentsRoutes } from './routes/agents.js'
+import { loginRoutes, sessionRoutes } from './routes/auth.js'
+import { conversationRoutes } from './routes/conversations.js'
+import { healthRoutes } from './routes/health.js'
+
+export const API_BODY_LIMIT = 1024 * 1024
+
+export interface AppOptions {
+  config: Pick<Config, 'demo'>
+  db: Db
+  log: Logger
+  sync: Pick<SyncService, 'route' | 'disconnectAgent' | 'docs'>
+  /** Default: built on `db`. Pass the instances the sync service authenticates against. */
+  accounts?: Accounts
+  sessions?: Sessions
+  throttle?: LoginThrottle
+  version?: string
+  /** Serves the built SvelteKit app; mounted last so it never shadows the API. */
+  webApp?: MiddlewareHandler | null
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { config, db, sync, webApp } = options
+  const log = options.log.child('http')
+  const accounts = options.accounts ?? createAccounts(db)
+  const sessions = options.sessions ?? createSessions(db)
+  const throttle = options.throttle ?? createLoginThrottle()
+  const routeOptions = { accounts, sessions, throttle, log, sync }
+
+  const api = new Hono<AuthEnv>()
+  api.use('*', async (c, next) => {
+    await next()
+    c.header('Cache-Control', 'no-store')
+  })
+  api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT }))
+  api.use('*', sameOrigin())
+  api.route('/', loginRoutes(routeOptions))
+  api.use('*', requireSession({ sessions }))
+  api.route('/', sessionRoutes(routeOptions))
+  api.route('/agents', agentsRoutes(routeOptions))
+  api.route(
+    '/conversations',
+    conversationRoutes({
+      docs: sync.docs,
+      conversations: createConversationStore(db),
+      contacts: createContactStore(db),
+    }),
+  )
+  api.all('*', (c) => {
+    throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)
+  })
+
+  const app = new Hono()
+  app.onError(handleError(log))
+  app.notFound(notFound)
+  app.route('/', healthRoutes({ demo: config.demo, version: options.version ?? '0.0.0' }))
+  app.route('/api', api)
+  app.get('/sync/*', sync.route)
+  // WhatsApp webhooks mount here; until then the path answers JSON 404 rather than the web app.
+  app.all('/webhooks/*', notFound)
+  if (webApp) app.use('*', webApp)
+  return app
+}

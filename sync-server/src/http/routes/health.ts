@@ -1,0 +1,15 @@
+import { Hono } from 'hono'
+
+export interface HealthOptions {
+  demo: boolean
+  version: string
+}
+
+/** `GET /healthz`: unauthenticated liveness for load balancers and the start-up scripts. */
+export function healthRoutes(options: HealthOptions): Hono {
+  const { demo, version } = options
+  return new Hono().get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store')
+    return c.json({ ok: true, demo, version })
+  })
+}

@@ -1,0 +1,126 @@
+/**
+ * Wiring only: configuration → database → accounts → sync → HTTP, then graceful shutdown.
+ * Prints `Atende listening on http://HOST:PORT` once listening (scripts and tests wait for it).
+ */
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createApp } from './http/app.js'
+import { createWebApp } from './http/web-app.js'
+import { seedAccounts } from './lifecycle/seed.js'
+import { createLogger } from './log.js'
+import { createAccounts } from './store/accounts.js'
+import { openDatabase } from './store/db.js'
+import { createSessions } from './store/sessions.js'
+import { createSyncService } from './sync/service.js'
+
+// Same relative place from src/main.ts (tsx) and dist/main.js (built).
+const PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url))
+const WEB_BUILD_DIR = fileURLToPath(new URL('../../build', import.meta.url))
+
+function say(line: string): void {
+  process.stdout.write(line + '\n')
+}
+
+function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    return exitWith(err)
+  }
+}
+
+/** A bad setting: say which on stderr and stop (exit 1), before anything listens. */
+function exitWith(err: ConfigError): never {
+  process.stderr.write(`Atende cannot start: ${err.message}\n`)
+  process.exit(1)
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit()
+  const log = createLogger('atende')
+  const version = (JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version
+
+  const db = openDatabase(path.join(config.dataDir, 'atende.db'))
+  const accounts = createAccounts(db)
+  const sessions = createSessions(db)
+  const { demoSignIns } = await seedAccounts({ config, accounts, log }).catch((err: unknown) => {
+    if (!(err instanceof ConfigError)) throw err
+    db.close()
+    return exitWith(err)
+  })
+
+  const sync = createSyncService({
+    db,
+    log: log.child('sync'),
+    authenticate: sessions.authenticate,
+  })
+  const webApp = await createWebApp(WEB_BUILD_DIR)
+  const app = createApp({ config, db, log, sync, accounts, sessions, version, webApp })
+
+  const server = serve(
+    { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sync.wss } },
+    (info: AddressInfo) => {
+      const url = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`
+      log.info('listening', {
+        host: info.address,
+        port: info.port,
+        demo: config.demo,
+        version,
+        web: webApp !== null,
+      })
+      say(`Atende listening on ${url}`)
+      if (!webApp)
+        say('The web app is not built (no build/handler.js): serving the API and sync only.')
+      if (demoSignIns.length > 0) {
+        say('Demo mode (no WhatsApp credentials). Sign in as:')
+        for (const account of demoSignIns) {
+          say(
+            `  ${account.role.padEnd(5)}  ${account.email}  password: ${account.password}  (${account.name})`,
+          )
+        }
+      }
+    },
+  )
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    log.error('server failed', { code: err.code, err })
+    process.stderr.write(`Atende cannot start: ${err.message}\n`)
+    process.exit(1)
+  })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    try {
+      await sync.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // close() waits for requests in flight; give them a moment, then cut what is left.
+        setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections()
+        }, 5000).unref()
+      })
+      db.close()
+      process.exit(0)
+    } catch (err) {
+      log.error('shutdown failed', { err })
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+main().catch((err: unknown) => {
+  createLogger('atende').error('start-up failed', {
+    err,
+    stack: err instanceof Error ? err.stack : undefined,
+  })
+  process.exit(1)
+})

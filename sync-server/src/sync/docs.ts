@@ -1,0 +1,142 @@
+import { parseDocName, type DocName } from '@atende/shared'
+import type { Logger } from '../log.js'
+import type { DocumentStore } from '../store/documents.js'
+import { CLOSE } from './protocol.js'
+import { SharedDoc } from './shared-doc.js'
+
+export interface DocManagerOptions {
+  store: DocumentStore
+  log: Logger
+  /** Unload a document this long after its last peer left and nothing touched it. */
+  idleMs?: number
+  /** Fold the update log into the snapshot once it holds this many updates. */
+  compactAfter?: number
+}
+
+export class UnknownDocument extends Error {
+  readonly code = 'unknown_document'
+}
+
+/**
+ * Loads documents lazily from SQLite, keeps one instance per name, compacts update logs as they
+ * grow, and unloads documents nobody uses.
+ */
+export class DocManager {
+  private readonly docs = new Map<string, SharedDoc>()
+  private readonly compactions = new Set<SharedDoc>()
+  private readonly store: DocumentStore
+  private readonly log: Logger
+  private readonly idleMs: number
+  private readonly compactAfter: number
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(options: DocManagerOptions) {
+    this.store = options.store
+    this.log = options.log
+    this.idleMs = options.idleMs ?? 30_000
+    this.compactAfter = options.compactAfter ?? 500
+    this.sweeper = setInterval(() => this.sweep(), Math.max(1000, this.idleMs / 2))
+    this.sweeper.unref()
+  }
+
+  /** The parsed name when a document of that name may be served now, else null. */
+  resolve(name: string): DocName | null {
+    const parsed = parseDocName(name)
+    if (!parsed) return null
+    if (parsed.kind === 'conversation' && !this.store.conversationExists(parsed.conversationId)) return null
+    return parsed
+  }
+
+  /** The loaded document, loading it from disk first if needed. Throws for unknown names. */
+  get(name: string): SharedDoc {
+    const loaded = this.docs.get(name)
+    if (loaded && !loaded.broken) {
+      loaded.lastUsed = Date.now()
+      return loaded
+    }
+    const parsed = this.resolve(name)
+    if (!parsed) throw new UnknownDocument(`no document named ${name}`)
+    const started = performance.now()
+    const shared = new SharedDoc(parsed, this.store, this.log, {
+      onLogGrown: (doc, length) => {
+        if (length >= this.compactAfter) this.scheduleCompaction(doc)
+      },
+      onBroken: (doc) => queueMicrotask(() => this.discard(doc)),
+    })
+    this.docs.set(name, shared)
+    // A long log (from a crash before compaction) is folded right away, so the next load is short.
+    if (shared.logSize >= this.compactAfter) shared.compact()
+    this.log.debug('document loaded', { doc: name, ms: Math.round(performance.now() - started) })
+    return shared
+  }
+
+  /** The document if it is loaded, without loading it. */
+  peek(name: string): SharedDoc | undefined {
+    return this.docs.get(name)
+  }
+
+  get loadedCount(): number {
+    return this.docs.size
+  }
+
+  /** Deletes a document for good: its peers are told it is gone, then it is removed from disk. */
+  remove(name: string): void {
+    const shared = this.docs.get(name)
+    if (shared) {
+      for (const peer of shared.peers.keys()) peer.close(CLOSE.gone, 'document removed')
+      this.docs.delete(name)
+      this.compactions.delete(shared)
+      shared.destroy()
+    }
+    this.store.remove(name)
+  }
+
+  /** Unloads idle documents (no peers, untouched for `idleMs`), compacting them first. */
+  sweep(now = Date.now()): void {
+    for (const shared of [...this.docs.values()]) {
+      if (shared.peers.size === 0 && now - shared.lastUsed >= this.idleMs) this.unload(shared)
+    }
+  }
+
+  /** Compacts and unloads everything (shutdown). */
+  close(): void {
+    clearInterval(this.sweeper)
+    for (const shared of [...this.docs.values()]) {
+      for (const peer of shared.peers.keys()) peer.close(CLOSE.shuttingDown, 'server shutting down')
+      this.unload(shared)
+    }
+  }
+
+  private unload(shared: SharedDoc): void {
+    try {
+      shared.compact()
+    } catch (err) {
+      this.log.error('compaction failed', { doc: shared.name.name, err })
+    }
+    this.compactions.delete(shared)
+    if (this.docs.get(shared.name.name) === shared) this.docs.delete(shared.name.name)
+    shared.destroy()
+  }
+
+  /** Compaction runs once the current burst of frames is handled, not in the middle of it. */
+  private scheduleCompaction(shared: SharedDoc): void {
+    if (this.compactions.has(shared)) return
+    this.compactions.add(shared)
+    setImmediate(() => {
+      if (!this.compactions.delete(shared) || shared.broken) return
+      try {
+        shared.compact()
+      } catch (err) {
+        this.log.error('compaction failed', { doc: shared.name.name, err })
+      }
+    })
+  }
+
+  /** A document whose update could not be stored: drop it from memory; peers resync from disk. */
+  private discard(shared: SharedDoc): void {
+    for (const peer of shared.peers.keys()) peer.close(CLOSE.serverError, 'storage error, reconnect')
+    if (this.docs.get(shared.name.name) === shared) this.docs.delete(shared.name.name)
+    this.compactions.delete(shared)
+    shared.destroy()
+  }
+}

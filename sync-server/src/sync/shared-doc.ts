@@ -1,0 +1,181 @@
+import {
+  checkConversationUpdate,
+  checkInboxUpdate,
+  conversationParts,
+  type Actor,
+  type DocName,
+  type Message,
+} from '@atende/shared'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { Logger } from '../log.js'
+import type { DocumentStore } from '../store/documents.js'
+import { decodeAwarenessEntries, encodeAwareness, encodeUpdate, ProtocolError } from './protocol.js'
+
+/** A peer of a document: one authenticated socket. */
+export interface Peer {
+  readonly actor: Actor
+  send(frame: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+/** A client update the document's rules refuse. */
+export class RuleViolation extends Error {
+  readonly code = 'rule_violation'
+}
+
+/** Largest awareness state a client may publish (presence is small: who, where, typing). */
+const MAX_AWARENESS_STATE = 16 * 1024
+
+/**
+ * One loaded document: the Y.Doc, its awareness, and the peers connected to it.
+ *
+ * Every change, whoever makes it, goes through one path: the doc's `update` event appends the
+ * update to SQLite and only then broadcasts it, so nothing is ever seen by a peer before it is on
+ * disk. If the write fails the in-memory doc is ahead of the disk: it is marked broken, its peers
+ * are disconnected (they keep their edits and resend them) and it is reloaded from disk on next use.
+ */
+export class SharedDoc {
+  readonly doc = new Y.Doc()
+  readonly awareness: awarenessProtocol.Awareness
+  /** Peers and the awareness client ids each controls. */
+  readonly peers = new Map<Peer, Set<number>>()
+  readonly messageIds = new Set<string>()
+  lastUsed = Date.now()
+  broken = false
+  private logLength = 0
+
+  constructor(
+    readonly name: DocName,
+    private readonly store: DocumentStore,
+    private readonly log: Logger,
+    private readonly hooks: { onLogGrown(doc: SharedDoc, length: number): void; onBroken(doc: SharedDoc): void },
+  ) {
+    const { snapshot, updates } = store.load(name.name)
+    const stored = [...(snapshot ? [snapshot] : []), ...updates]
+    if (stored.length > 0) Y.applyUpdate(this.doc, stored.length === 1 ? stored[0]! : Y.mergeUpdates(stored))
+    this.logLength = updates.length
+
+    if (name.kind === 'conversation') {
+      const messages = conversationParts(this.doc).messages
+      for (const message of messages.toArray() as Message[]) this.messageIds.add(message.id)
+      messages.observe((event) => {
+        for (const item of event.changes.added) {
+          for (const value of item.content.getContent() as Message[]) this.messageIds.add(value.id)
+        }
+      })
+    }
+
+    this.awareness = new awarenessProtocol.Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onAwareness)
+    this.doc.on('update', this.onUpdate)
+  }
+
+  get logSize(): number {
+    return this.logLength
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (this.broken) return
+    try {
+      this.logLength = this.store.append(this.name.name, [update])
+    } catch (err) {
+      this.log.error('persisting an update failed; reloading the document', { doc: this.name.name, err })
+      this.broken = true
+      this.hooks.onBroken(this)
+      return
+    }
+    const frame = encodeUpdate(update)
+    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame)
+    this.hooks.onLogGrown(this, this.logLength)
+  }
+
+  private readonly onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    const controlled = this.peers.get(origin as Peer)
+    if (controlled) {
+      for (const id of added) controlled.add(id)
+      for (const id of updated) controlled.add(id)
+      for (const id of removed) controlled.delete(id)
+    }
+    // To every peer, the sender too: its renewals are what keep an idle y-websocket client from
+    // deciding the connection is dead (it reconnects after 30 s without a message).
+    const frame = encodeAwareness(this.awareness, [...added, ...updated, ...removed])
+    for (const peer of this.peers.keys()) peer.send(frame)
+  }
+
+  /** Checks a client's update against the document's rules, then applies (persists, broadcasts) it. */
+  applyClientUpdate(update: Uint8Array, peer: Peer): void {
+    this.lastUsed = Date.now()
+    const verdict =
+      this.name.kind === 'inbox'
+        ? checkInboxUpdate(this.doc, update)
+        : checkConversationUpdate(this.doc, update, {
+            actor: peer.actor,
+            now: Date.now(),
+            messageIds: this.messageIds,
+          })
+    if (!verdict.ok) throw new RuleViolation(verdict.reason)
+    Y.applyUpdate(this.doc, update, peer)
+    if (this.broken) throw new Error('the update could not be stored')
+  }
+
+  /**
+   * Applies a client's awareness update. A client may publish presence only for awareness ids no
+   * other peer controls, and only in its own name (`user.id`, when given, is the signed-in agent).
+   */
+  applyClientAwareness(update: Uint8Array, peer: Peer): void {
+    for (const entry of decodeAwarenessEntries(update)) {
+      for (const [other, ids] of this.peers) {
+        if (other !== peer && ids.has(entry.clientId)) throw new RuleViolation('awareness id of another peer')
+      }
+      const state = entry.state as { user?: { id?: unknown } } | null
+      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+        throw new ProtocolError('awareness state must be an object or null')
+      }
+      if (state?.user?.id !== undefined && state.user.id !== peer.actor.id) {
+        throw new RuleViolation('presence must be published in the agent’s own name')
+      }
+      if (JSON.stringify(state).length > MAX_AWARENESS_STATE) throw new ProtocolError('awareness state too large')
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+  }
+
+  addPeer(peer: Peer): void {
+    this.peers.set(peer, new Set())
+    this.lastUsed = Date.now()
+  }
+
+  removePeer(peer: Peer): void {
+    const controlled = this.peers.get(peer)
+    this.peers.delete(peer)
+    this.lastUsed = Date.now()
+    if (controlled && controlled.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null)
+    }
+  }
+
+  /** Runs a server-side change as one transaction; it is persisted and broadcast like any other. */
+  transact(change: (doc: Y.Doc) => void, origin: string): void {
+    this.lastUsed = Date.now()
+    this.doc.transact(() => change(this.doc), origin)
+    if (this.broken) throw new Error('the change could not be stored')
+  }
+
+  /** Folds the update log into one snapshot. */
+  compact(): void {
+    if (this.broken || this.logLength === 0) return
+    this.store.compact(this.name.name, Y.encodeStateAsUpdate(this.doc))
+    this.logLength = 0
+  }
+
+  destroy(): void {
+    this.awareness.off('update', this.onAwareness)
+    this.awareness.destroy()
+    this.doc.off('update', this.onUpdate)
+    this.doc.destroy()
+  }
+}

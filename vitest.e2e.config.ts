@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * Browser journeys (e2e/): each file starts a real server on the built app and drives Chromium.
+ * Files run one at a time (each has its own server and browser); timeouts allow for a cold start.
+ * Run with `npm run test:e2e`, which builds the app first.
+ */
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.test.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+})

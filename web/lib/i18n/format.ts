@@ -1,0 +1,33 @@
+import type { Locale } from './locales'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+function startOfDay(ms: number): number {
+  const date = new Date(ms)
+  date.setHours(0, 0, 0, 0)
+  return date.getTime()
+}
+
+/**
+ * The time shown on a conversation card, like WhatsApp's own list: the clock time for today,
+ * the weekday within the last week, the date before that. `now` is passed in to keep this pure.
+ */
+export function formatListTime(at: number, now: number, locale: Locale): string {
+  const today = startOfDay(now)
+  if (at >= today) {
+    return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(at)
+  }
+  if (at >= today - 6 * DAY_MS) {
+    return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(at)
+  }
+  return new Intl.DateTimeFormat(locale, {
+    day: '2-digit',
+    month: '2-digit',
+    year: '2-digit',
+  }).format(at)
+}
+
+/** Full date and time, for `title` tooltips and screen readers. */
+export function formatFullTime(at: number, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at)
+}
