@@ -16,6 +16,10 @@ import { createAccounts } from './store/accounts.js'
 import { openDatabase } from './store/db.js'
 import { createSessions } from './store/sessions.js'
 import { createSyncService } from './sync/service.js'
+import { createChannelHolder } from './whatsapp/channel.js'
+import { createInbound } from './whatsapp/inbound/index.js'
+import { createOutbound } from './whatsapp/outbound/index.js'
+import { createSimulator } from './whatsapp/simulator/index.js'
 
 // Same relative place from src/main.ts (tsx) and dist/main.js (built).
 const PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url))
@@ -59,8 +63,36 @@ async function main(): Promise<void> {
     log: log.child('sync'),
     authenticate: sessions.authenticate,
   })
+  // WhatsApp: real credentials from the environment, or (demo) the embedded simulator, whose
+  // credentials are known once the server knows its own port.
+  const channel = createChannelHolder()
+  if (config.whatsapp) channel.set(config.whatsapp)
+  const bridge = { db, docs: sync.docs, channel, dataDir: config.dataDir }
+  const inbound = createInbound({ ...bridge, log: log.child('whatsapp:in') })
+  const outbound = createOutbound({
+    ...bridge,
+    log: log.child('whatsapp:out'),
+    recordOutbound: inbound.recordOutbound,
+  })
+  const simulator = config.demo ? createSimulator({ log: log.child('simulator') }) : null
+
   const webApp = await createWebApp(WEB_BUILD_DIR)
-  const app = createApp({ config, db, log, sync, accounts, sessions, version, webApp })
+  const app = createApp({
+    config,
+    db,
+    log,
+    sync,
+    accounts,
+    sessions,
+    version,
+    webApp,
+    whatsapp: {
+      webhook: inbound.webhookRoutes,
+      media: inbound.mediaRoutes,
+      api: outbound.apiRoutes,
+      simulator: simulator ? { graph: simulator.graphRoutes, api: simulator.apiRoutes } : undefined,
+    },
+  })
 
   const server = serve(
     { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: sync.wss } },
@@ -73,6 +105,14 @@ async function main(): Promise<void> {
         version,
         web: webApp !== null,
       })
+      if (simulator) {
+        // The simulator is reached on loopback whatever HOST is (0.0.0.0 is not an address to call).
+        const origin = `http://127.0.0.1:${info.port}`
+        channel.set(simulator.credentials(origin), true)
+        simulator.start(origin)
+      }
+      inbound.start()
+      outbound.start()
       say(`Atende listening on ${url}`)
       if (!webApp)
         say('The web app is not built (no build/handler.js): serving the API and sync only.')
@@ -98,6 +138,9 @@ async function main(): Promise<void> {
     stopping = true
     log.info('shutting down', { signal })
     try {
+      await simulator?.stop()
+      await outbound.stop()
+      await inbound.stop()
       await sync.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

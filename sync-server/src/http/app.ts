@@ -23,6 +23,19 @@ import { conversationRoutes } from './routes/conversations.js'
 import { healthRoutes } from './routes/health.js'
 
 export const API_BODY_LIMIT = 1024 * 1024
+/** Routes that receive files and enforce their own body limit. */
+export const UPLOAD_PATH = /^\/api\/conversations\/[^/]+\/attachments$/
+
+export interface WhatsAppRoutes {
+  /** `/webhooks/whatsapp`: Meta's verification handshake and signed deliveries. */
+  webhook: Hono
+  /** `/api/media`: stored media, for signed-in agents only. */
+  media: Hono<AuthEnv>
+  /** Mounted on `/api` behind the session: outbound actions, templates, window. */
+  api: Hono<AuthEnv>
+  /** Demo only: the fake Graph API (`/simulator/graph`) and the simulator page's API. */
+  simulator?: { graph: Hono; api: Hono<AuthEnv> }
+}
 
 export interface AppOptions {
   config: Pick<Config, 'demo'>
@@ -34,6 +47,8 @@ export interface AppOptions {
   sessions?: Sessions
   throttle?: LoginThrottle
   version?: string
+  /** The WhatsApp bridge's routes (webhooks, media, outbound API) and, in demo, the simulator's. */
+  whatsapp?: WhatsAppRoutes
   /** Serves the built SvelteKit app; mounted last so it never shadows the API. */
   webApp?: MiddlewareHandler | null
 }
@@ -51,7 +66,9 @@ export function createApp(options: AppOptions): Hono {
     await next()
     c.header('Cache-Control', 'no-store')
   })
-  api.use('*', bodyLimit({ maxSize: API_BODY_LIMIT }))
+  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT })
+  // Attachment uploads set their own, larger limit (20 MB and WhatsApp's per-type caps).
+  api.use('*', (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : apiBodyLimit(c, next)))
   api.use('*', sameOrigin())
   api.route('/', loginRoutes(routeOptions))
   api.use('*', requireSession({ sessions }))
@@ -65,6 +82,12 @@ export function createApp(options: AppOptions): Hono {
       contacts: createContactStore(db),
     }),
   )
+  if (options.whatsapp) {
+    // Uploads carry files: the media routes set their own, larger body limit.
+    api.route('/media', options.whatsapp.media)
+    api.route('/', options.whatsapp.api)
+    if (options.whatsapp.simulator) api.route('/simulator', options.whatsapp.simulator.api)
+  }
   api.all('*', (c) => {
     throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)
   })
@@ -75,7 +98,11 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes({ demo: config.demo, version: options.version ?? '0.0.0' }))
   app.route('/api', api)
   app.get('/sync/*', sync.route)
-  // WhatsApp webhooks mount here; until then the path answers JSON 404 rather than the web app.
+  if (options.whatsapp) {
+    app.route('/webhooks/whatsapp', options.whatsapp.webhook)
+    if (options.whatsapp.simulator) app.route('/simulator/graph', options.whatsapp.simulator.graph)
+  }
+  // Anything else under /webhooks answers JSON 404 rather than the web app.
   app.all('/webhooks/*', notFound)
   if (webApp) app.use('*', webApp)
   return app

@@ -2,6 +2,9 @@
  * The schema, as an ordered list of migrations. Append only: never edit one that has shipped.
  * (Kept in TypeScript rather than .sql files so the compiled server carries them with no copy step.)
  */
+import { whatsappInbound } from './migrations/004-whatsapp-inbound.js'
+import { whatsappOutbound } from './migrations/005-whatsapp-outbound.js'
+
 export interface Migration {
   id: number
   name: string
@@ -84,4 +87,6 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX conversations_contact ON conversations (contact_id, status);
     `,
   },
+  whatsappInbound,
+  whatsappOutbound,
 ]

@@ -29,6 +29,7 @@ export class DocManager {
   private readonly idleMs: number
   private readonly compactAfter: number
   private readonly sweeper: NodeJS.Timeout
+  private readonly loadListeners = new Set<(doc: SharedDoc) => void>()
 
   constructor(options: DocManagerOptions) {
     this.store = options.store
@@ -37,6 +38,16 @@ export class DocManager {
     this.compactAfter = options.compactAfter ?? 500
     this.sweeper = setInterval(() => this.sweep(), Math.max(1000, this.idleMs / 2))
     this.sweeper.unref()
+  }
+
+  /**
+   * Calls `listener` with every document as it is loaded (and with those loaded already), so
+   * server modules can observe documents without owning their life cycle. Returns an unsubscribe.
+   */
+  onLoad(listener: (doc: SharedDoc) => void): () => void {
+    this.loadListeners.add(listener)
+    for (const shared of this.docs.values()) listener(shared)
+    return () => this.loadListeners.delete(listener)
   }
 
   /** The parsed name when a document of that name may be served now, else null. */
@@ -64,6 +75,7 @@ export class DocManager {
       onBroken: (doc) => queueMicrotask(() => this.discard(doc)),
     })
     this.docs.set(name, shared)
+    for (const listener of this.loadListeners) listener(shared)
     // A long log (from a crash before compaction) is folded right away, so the next load is short.
     if (shared.logSize >= this.compactAfter) shared.compact()
     this.log.debug('document loaded', { doc: name, ms: Math.round(performance.now() - started) })
