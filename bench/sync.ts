@@ -10,9 +10,11 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { api, fmt, median, startAtende, startProcess } from './lib/process.js'
 
+process.setMaxListeners(0) // y-websocket adds a process 'exit' listener per provider
+
 const AGENTS = 20
 const NOTES = 2000
-const ROUNDS = Number(process.env.ROUNDS ?? 3)
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
 
 interface Target {
   label: string

@@ -42,7 +42,7 @@ export async function startAtende(env: Record<string, string> = {}): Promise<Sta
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'))
   const started = await startProcess(
     ['--import', 'tsx', 'sync-server/src/main.ts'],
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench password', LOG_LEVEL: 'warn', ...env },
+    { TSX_TSCONFIG_PATH: 'tsconfig.tests.json', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench password', LOG_LEVEL: 'warn', ...env },
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   )
   return {

@@ -23,6 +23,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field
 async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const response = await server.request(path, init)
   const text = await response.text()

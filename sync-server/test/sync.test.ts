@@ -91,6 +91,19 @@ describe('authentication of sockets', () => {
     expect(socket.frames).toEqual([])
   })
 
+  it('takes the session cookie only from our own pages, not from another site', async () => {
+    const url = `${server.wsUrl}/sync/inbox`
+    const cookie = `atende_session=${ana.token}`
+    const host = new URL(server.url).host
+    const ours = rawSocket(url, { cookie, origin: `http://${host}` })
+    await ours.opened
+    const hijack = rawSocket(url, { cookie, origin: 'https://evil.example' })
+    expect((await hijack.closed).code).toBe(4401)
+    expect(hijack.frames).toEqual([])
+    expect(ours.socket.readyState).toBe(ours.socket.OPEN)
+    ours.socket.close()
+  })
+
   it('the stock client stops retrying after a 4401', async () => {
     const client = open('inbox', 'not-a-session')
     expect((await client.closed).code).toBe(4401)

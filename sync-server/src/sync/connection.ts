@@ -40,6 +40,7 @@ export class Connection implements Peer {
 
   /** Opens the y-websocket handshake: our state vector, then who is present. */
   start(): void {
+    this.shared.flush()
     this.shared.addPeer(this)
     this.send(encodeSyncStep1(this.shared.doc))
     const present = [...this.shared.awareness.getStates().keys()]
@@ -52,6 +53,7 @@ export class Connection implements Peer {
       const frame = decodeClientFrame(data)
       switch (frame.type) {
         case 'sync-step-1':
+          this.shared.flush() // never show a peer state that is not on disk yet
           this.send(encodeSyncStep2(this.shared.doc, frame.stateVector))
           break
         case 'sync-update':

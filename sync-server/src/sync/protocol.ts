@@ -25,6 +25,7 @@ export const CLOSE = {
   unknownDocument: 4404,
   gone: 4410,
   serverError: 4500,
+  reconnect: 4501,
   shuttingDown: 4503,
 } as const
 

@@ -1,16 +1,15 @@
 import { upgradeWebSocket } from '@hono/node-server'
 import type { Actor } from '@atende/shared'
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import { WebSocket, WebSocketServer } from 'ws'
+import { getCookie } from 'hono/cookie'
+import { SESSION_COOKIE, tokenFromRequest } from '../http/middleware/auth.js'
 import type { Logger } from '../log.js'
 import type { Db } from '../store/db.js'
 import { createDocumentStore } from '../store/documents.js'
 import { Connection, type Socket } from './connection.js'
 import { DocManager, UnknownDocument } from './docs.js'
 import { CLOSE } from './protocol.js'
-
-export const SESSION_COOKIE = 'atende_session'
 
 export interface SyncServiceOptions {
   db: Db
@@ -38,12 +37,23 @@ export interface SyncService {
   close(): Promise<void>
 }
 
+/**
+ * The socket's session token. Browsers send the session cookie with the upgrade, but they send it
+ * cross-site too (WebSockets have no CORS): a cookie is only taken when the page that opened the
+ * socket is ours (`Origin` matches `Host`). Node clients pass `?token=` instead.
+ */
 function tokenOf(c: Context): string | null {
-  const query = c.req.query('token')
-  if (query) return query
-  const header = c.req.header('authorization')
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null
-  return getCookie(c, SESSION_COOKIE) ?? null
+  const origin = c.req.header('origin')
+  if (origin && getCookie(c, SESSION_COOKIE)) {
+    let sameOrigin = false
+    try {
+      sameOrigin = new URL(origin).host === c.req.header('host')
+    } catch {
+      sameOrigin = false
+    }
+    if (!sameOrigin) return c.req.query('token') || null
+  }
+  return tokenFromRequest(c, { allowQuery: true })
 }
 
 /** Adapts a `ws` socket to the sync core's {@link Socket}. */
@@ -116,15 +126,19 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     { onError: (err) => log.warn('websocket error', { err }) },
   )
 
-  const recheck = setInterval(() => {
-    for (const connection of connections) {
-      const actor = authenticate(connection.token)
-      if (!actor || actor.id !== connection.actor.id || actor.role !== connection.actor.role) {
-        connection.close(CLOSE.unauthorized, 'session ended')
-      }
-    }
+  /**
+   * Closes a socket whose session ended (4401: the client must sign in again) or whose agent
+   * changed (4501: reconnect, and the new role applies). Sockets whose session is unchanged stay.
+   */
+  const recheck = (connection: Connection, force: boolean) => {
+    const actor = authenticate(connection.token)
+    if (!actor || actor.id !== connection.actor.id) connection.close(CLOSE.unauthorized, 'session ended')
+    else if (force || actor.role !== connection.actor.role) connection.close(CLOSE.reconnect, 'access changed, reconnect')
+  }
+  const rechecks = setInterval(() => {
+    for (const connection of connections) recheck(connection, false)
   }, options.recheckMs ?? 30_000)
-  recheck.unref()
+  rechecks.unref()
 
   return {
     wss,
@@ -132,11 +146,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     docs,
     disconnectAgent(agentId) {
       for (const connection of connections) {
-        if (connection.actor.id === agentId) connection.close(CLOSE.unauthorized, 'session ended')
+        if (connection.actor.id === agentId) recheck(connection, true)
       }
     },
     async close() {
-      clearInterval(recheck)
+      clearInterval(rechecks)
       docs.close()
       for (const client of wss.clients) client.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))

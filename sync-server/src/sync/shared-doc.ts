@@ -76,18 +76,52 @@ export class SharedDoc {
     return this.logLength
   }
 
+  /**
+   * Group commit: updates applied in one turn of the event loop (a burst of frames from one TCP
+   * read, say) are appended in one SQLite transaction and broadcast as one merged frame, after the
+   * write. Anything that would show document state to a peer (a sync step 2) flushes first, so no
+   * peer ever sees what is not on disk; a crash before the flush loses only updates nobody saw,
+   * which their authors' clients still hold and send again when they reconnect.
+   */
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
     if (this.broken) return
+    this.pending.push({ update, origin })
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(this.flush)
+    }
+  }
+
+  private pending: Array<{ update: Uint8Array; origin: unknown }> = []
+  private flushScheduled = false
+
+  /** Writes pending updates to SQLite, then sends them to the peers that do not have them. */
+  readonly flush = (): void => {
+    this.flushScheduled = false
+    if (this.pending.length === 0 || this.broken) return
+    const batch = this.pending
+    this.pending = []
     try {
-      this.logLength = this.store.append(this.name.name, [update])
+      this.logLength = this.store.append(
+        this.name.name,
+        batch.map((entry) => entry.update),
+      )
     } catch (err) {
       this.log.error('persisting an update failed; reloading the document', { doc: this.name.name, err })
       this.broken = true
       this.hooks.onBroken(this)
       return
     }
-    const frame = encodeUpdate(update)
-    for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame)
+    const origins = new Set(batch.map((entry) => entry.origin))
+    if (batch.length === 1 || origins.size === 1) {
+      // One author: everyone but the author gets the batch (merged, when there are several).
+      const frame = encodeUpdate(batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((e) => e.update)))
+      for (const peer of this.peers.keys()) if (!origins.has(peer)) peer.send(frame)
+    } else {
+      // Several authors: one merged frame for all; an author applying its own update is a no-op.
+      const frame = encodeUpdate(Y.mergeUpdates(batch.map((entry) => entry.update)))
+      for (const peer of this.peers.keys()) peer.send(frame)
+    }
     this.hooks.onLogGrown(this, this.logLength)
   }
 
@@ -162,17 +196,21 @@ export class SharedDoc {
   transact(change: (doc: Y.Doc) => void, origin: string): void {
     this.lastUsed = Date.now()
     this.doc.transact(() => change(this.doc), origin)
+    // Server writes are on disk when this returns: callers answer requests on the strength of it.
+    this.flush()
     if (this.broken) throw new Error('the change could not be stored')
   }
 
   /** Folds the update log into one snapshot. */
   compact(): void {
+    this.flush()
     if (this.broken || this.logLength === 0) return
     this.store.compact(this.name.name, Y.encodeStateAsUpdate(this.doc))
     this.logLength = 0
   }
 
   destroy(): void {
+    this.pending = []
     this.awareness.off('update', this.onAwareness)
     this.awareness.destroy()
     this.doc.off('update', this.onUpdate)
