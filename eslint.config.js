@@ -6,7 +6,15 @@ import svelteConfig from './svelte.config.js'
 
 export default ts.config(
   {
-    ignores: ['build/', '.svelte-kit/', '**/dist/', 'node_modules/', 'data/', 'docs/', 'test-results/'],
+    ignores: [
+      'build/',
+      '.svelte-kit/',
+      '**/dist/',
+      'node_modules/',
+      'data/',
+      'docs/',
+      'test-results/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,
@@ -14,7 +22,10 @@ export default ts.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       // Logging goes through sync-server/src/log.ts; the browser reports through handleError.
       'no-console': 'error',
     },

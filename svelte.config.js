@@ -10,6 +10,9 @@ const config = {
   preprocess: vitePreprocess(),
   kit: {
     adapter: adapter({ out: 'build' }),
+    // Absolute asset paths: the HTML shell is then the same for every URL, so the service worker
+    // can answer any deep link (/inbox/<id>) offline with its one cached copy.
+    paths: { relative: false },
     files: {
       src: 'web',
       assets: 'web/static',

@@ -19,7 +19,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['shared/src/**/*.test.ts', 'sync-server/src/**/*.test.ts', 'sync-server/test/**/*.test.ts', 'web/**/*.test.ts'],
+    include: [
+      'shared/src/**/*.test.ts',
+      'sync-server/src/**/*.test.ts',
+      'sync-server/test/**/*.test.ts',
+      'web/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -4,7 +4,13 @@
  * (authenticating, checking every update against the rules, persisting to SQLite before
  * broadcasting) against @y/websocket-server 0.1.1 (in memory, no checks) in the same run.
  */
-import { appendMessage, conversationDocName, readMessages, type AgentId, type MessageId } from '@atende/shared'
+import {
+  appendMessage,
+  conversationDocName,
+  readMessages,
+  type AgentId,
+  type MessageId,
+} from '@atende/shared'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -61,7 +67,13 @@ async function round(target: Target): Promise<number> {
   for (let i = 0; i < NOTES; i++) {
     appendMessage(
       writer.doc,
-      { id: crypto.randomUUID() as MessageId, kind: 'note', authorId: author, text: `Note ${i}: customer asked about the order`, createdAt: Date.now() },
+      {
+        id: crypto.randomUUID() as MessageId,
+        kind: 'note',
+        authorId: author,
+        text: `Note ${i}: customer asked about the order`,
+        createdAt: Date.now(),
+      },
       'local',
     )
   }
@@ -77,14 +89,31 @@ async function round(target: Target): Promise<number> {
 
 async function main() {
   const ours = await startAtende()
-  const admin = (await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', { email: 'admin@bench.local', password: 'bench password' })).token
+  const admin = (
+    await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', {
+      email: 'admin@bench.local',
+      password: 'bench password',
+    })
+  ).token
   const tokens: string[] = []
   const agentIds: string[] = []
   for (let i = 0; i < AGENTS; i++) {
     const email = `agent${i}@bench.local`
-    const { agent } = await api<{ agent: { id: string } }>(ours.url, admin, 'POST', '/api/agents', { name: `Agent ${i}`, email, password: 'bench password', role: 'agent' })
+    const { agent } = await api<{ agent: { id: string } }>(ours.url, admin, 'POST', '/api/agents', {
+      name: `Agent ${i}`,
+      email,
+      password: 'bench password',
+      role: 'agent',
+    })
     agentIds.push(agent.id)
-    tokens.push((await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', { email, password: 'bench password' })).token)
+    tokens.push(
+      (
+        await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', {
+          email,
+          password: 'bench password',
+        })
+      ).token,
+    )
   }
   let phone = 5511900000000
   const atende: Target = {
@@ -93,11 +122,21 @@ async function main() {
     tokens,
     agentIds,
     docName: async () => {
-      const { conversation } = await api<{ conversation: { id: string } }>(ours.url, tokens[0]!, 'POST', '/api/conversations', { phone: `+${phone++}` })
+      const { conversation } = await api<{ conversation: { id: string } }>(
+        ours.url,
+        tokens[0]!,
+        'POST',
+        '/api/conversations',
+        { phone: `+${phone++}` },
+      )
       return conversationDocName(conversation.id)
     },
   }
-  const reference = await startProcess(['node_modules/@y/websocket-server/src/server.js'], { HOST: '127.0.0.1', PORT: String(40000 + Math.floor(Math.random() * 20000)) }, /running at '127\.0\.0\.1' on port (\d+)/)
+  const reference = await startProcess(
+    ['node_modules/@y/websocket-server/src/server.js'],
+    { HOST: '127.0.0.1', PORT: String(40000 + Math.floor(Math.random() * 20000)) },
+    /running at '127\.0\.0\.1' on port (\d+)/,
+  )
   let room = 0
   const ref: Target = {
     label: '@y/websocket-server 0.1.1 (memory)',
@@ -107,7 +146,10 @@ async function main() {
     docName: async () => `bench-${room++}`,
   }
 
-  const results = new Map<string, number[]>([[atende.label, []], [ref.label, []]])
+  const results = new Map<string, number[]>([
+    [atende.label, []],
+    [ref.label, []],
+  ])
   // Alternate so neither side always runs on a warmer (or more tired) machine.
   for (let i = 0; i < ROUNDS; i++) {
     for (const target of i % 2 === 0 ? [ref, atende] : [atende, ref]) {
@@ -117,9 +159,13 @@ async function main() {
   await ours.stop()
   await reference.stop()
 
-  console.log(`\nsync fan-out: ${AGENTS} agents, ${NOTES} notes each its own update, ${ROUNDS} rounds`)
+  console.log(
+    `\nsync fan-out: ${AGENTS} agents, ${NOTES} notes each its own update, ${ROUNDS} rounds`,
+  )
   for (const [label, times] of results) {
-    console.log(`  ${label.padEnd(38)} median ${fmt(median(times)).padStart(10)}   rounds ${times.map(fmt).join(', ')}`)
+    console.log(
+      `  ${label.padEnd(38)} median ${fmt(median(times)).padStart(10)}   rounds ${times.map(fmt).join(', ')}`,
+    )
   }
   const ratio = median(results.get(atende.label)!) / median(results.get(ref.label)!)
   console.log(`  ratio atende / reference: ${ratio.toFixed(2)}x (goal <= 1.00x)`)

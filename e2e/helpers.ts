@@ -152,8 +152,11 @@ export async function api<T>(
   return (await response.json()) as T
 }
 
-/** Headless Chromium from the system (never downloaded). Each test opens its own context. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Chromium from the system (never downloaded). Each test opens its own context. `args`
+ * adds switches (e.g. a fake microphone for voice messages).
+ */
+export function launchBrowser(options: { args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -166,6 +169,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   })
 }

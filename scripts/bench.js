@@ -18,11 +18,15 @@ const chosen = wanted.length > 0 ? all.filter((name) => wanted.includes(name)) :
 let failed = false
 for (const name of chosen) {
   console.log(`\n=== bench/${name}.ts`)
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', `${name}.ts`)], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.tests.json' },
-  })
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join('bench', `${name}.ts`)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.tests.json' },
+    },
+  )
   if (result.status !== 0) failed = true
 }
 process.exit(failed ? 1 : 0)

@@ -15,15 +15,20 @@ const children = [
     stdio: 'inherit',
     env: { ...process.env, PORT: '3001', TSX_TSCONFIG_PATH: 'tsconfig.tests.json' },
   }),
-  spawn(process.execPath, [bin('vite', 'bin', 'vite.js'), 'dev', '--port', process.env.PORT ?? '3000'], {
-    cwd: root,
-    stdio: 'inherit',
-  }),
+  spawn(
+    process.execPath,
+    [bin('vite', 'bin', 'vite.js'), 'dev', '--port', process.env.PORT ?? '3000'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  ),
 ]
 const stop = () => children.forEach((child) => child.kill('SIGTERM'))
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
-for (const child of children) child.on('exit', (code) => {
-  stop()
-  process.exitCode = code ?? 0
-})
+for (const child of children)
+  child.on('exit', (code) => {
+    stop()
+    process.exitCode = code ?? 0
+  })

@@ -35,7 +35,11 @@ function run(label, args, report) {
 }
 
 const unit = run('unit and integration tests', [vitest, 'run'], path.join(reports, 'unit.json'))
-const e2e = run('browser journeys', [path.join(root, 'e2e', 'run.js')], path.join(reports, 'e2e.json'))
+const e2e = run(
+  'browser journeys',
+  [path.join(root, 'e2e', 'run.js')],
+  path.join(reports, 'e2e.json'),
+)
 fs.rmSync(reports, { recursive: true, force: true })
 
 const passed = unit.passed + e2e.passed

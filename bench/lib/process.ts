@@ -13,9 +13,17 @@ export interface Started {
 }
 
 /** Spawns `node args…`, resolves when a stdout line matches `ready` (its first group is the port). */
-export function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<Started> {
+export function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     const stop = () =>
@@ -38,11 +46,22 @@ export function startProcess(args: string[], env: Record<string, string>, ready:
 }
 
 /** Our server, as production runs it but from source, on a free port with a fresh data dir. */
-export async function startAtende(env: Record<string, string> = {}): Promise<Started & { url: string; dataDir: string }> {
+export async function startAtende(
+  env: Record<string, string> = {},
+): Promise<Started & { url: string; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'))
   const started = await startProcess(
     ['--import', 'tsx', 'sync-server/src/main.ts'],
-    { TSX_TSCONFIG_PATH: 'tsconfig.tests.json', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench password', LOG_LEVEL: 'warn', ...env },
+    {
+      TSX_TSCONFIG_PATH: 'tsconfig.tests.json',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_EMAIL: 'admin@bench.local',
+      ADMIN_PASSWORD: 'bench password',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
   )
   return {
@@ -56,15 +75,25 @@ export async function startAtende(env: Record<string, string> = {}): Promise<Sta
   }
 }
 
-export async function api<T>(url: string, token: string | null, method: string, pathname: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  url: string,
+  token: string | null,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(url + pathname, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   if (!response.ok) throw new Error(`${method} ${pathname} answered ${response.status}`)
   return (await response.json()) as T
 }
 
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 export const fmt = (ms: number) => `${ms.toFixed(1)} ms`

@@ -62,7 +62,8 @@ function port(env: Env): number {
 
 function host(env: Env): string {
   const value = text(env, 'HOST') ?? '127.0.0.1'
-  if (/[\s/]/.test(value)) throw new ConfigError('HOST', `must be a host name or address, got '${value}'`)
+  if (/[\s/]/.test(value))
+    throw new ConfigError('HOST', `must be a host name or address, got '${value}'`)
   return value
 }
 
@@ -88,7 +89,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     throw new ConfigError('ADMIN_EMAIL', 'must be an email address')
   }
   if ((adminEmail === null) !== (adminPassword === null || adminPassword === '')) {
-    throw new ConfigError(adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD go together')
+    throw new ConfigError(
+      adminEmail ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL',
+      'ADMIN_EMAIL and ADMIN_PASSWORD go together',
+    )
   }
   if (adminPassword !== null && adminPassword !== '' && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters')

@@ -32,11 +32,20 @@ export interface LoggerOptions {
 }
 
 export function createLogger(namespace = 'atende', options: LoggerOptions = {}): Logger {
-  const min = RANK[options.level ?? ((process.env.LOG_LEVEL as Level | undefined) ?? 'info')] ?? RANK.info
+  const min =
+    RANK[options.level ?? (process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? RANK.info
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'))
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return
-    write(JSON.stringify({ t: new Date().toISOString(), level, ns: namespace, msg, ...(fields ? mask(fields) : {}) }))
+    write(
+      JSON.stringify({
+        t: new Date().toISOString(),
+        level,
+        ns: namespace,
+        msg,
+        ...(fields ? mask(fields) : {}),
+      }),
+    )
   }
   return {
     debug: (msg, fields) => emit('debug', msg, fields),

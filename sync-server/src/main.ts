@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { createApp } from './http/app.js'
+import { closeNotificationStreams } from './http/routes/notifications.js'
 import { createWebApp } from './http/web-app.js'
+import { reconcileAtStart } from './lifecycle/close.js'
+import { watchAgentReplies } from './lifecycle/inbox.js'
 import { seedAccounts } from './lifecycle/seed.js'
 import { createLogger } from './log.js'
 import { createAccounts } from './store/accounts.js'
 import { openDatabase } from './store/db.js'
 import { createSessions } from './store/sessions.js'
+import { startReportRecorder } from './reports/recorder.js'
 import { createSyncService } from './sync/service.js'
 import { createChannelHolder } from './whatsapp/channel.js'
 import { createInbound } from './whatsapp/inbound/index.js'
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
     log: log.child('sync'),
     authenticate: sessions.authenticate,
   })
+  // A close that crashed after filing but before removing the inbox card is finished here.
+  reconcileAtStart({ db, docs: sync.docs, log: log.child('lifecycle') })
+  watchAgentReplies(sync.docs)
+  startReportRecorder({ db, docs: sync.docs, log: log.child('reports') })
   // WhatsApp: real credentials from the environment, or (demo) the embedded simulator, whose
   // credentials are known once the server knows its own port.
   const channel = createChannelHolder()
@@ -74,7 +82,14 @@ async function main(): Promise<void> {
     log: log.child('whatsapp:out'),
     recordOutbound: inbound.recordOutbound,
   })
-  const simulator = config.demo ? createSimulator({ log: log.child('simulator') }) : null
+  // The one-command demo (no admin configured) comes alive at once; a demo with a configured admin
+  // (tests, trials) stays quiet until someone opens the /simulator page.
+  const simulator = config.demo
+    ? createSimulator({
+        log: log.child('simulator'),
+        ambient: config.adminEmail === null ? 'always' : 'auto',
+      })
+    : null
 
   const webApp = await createWebApp(WEB_BUILD_DIR)
   const app = createApp({
@@ -138,6 +153,7 @@ async function main(): Promise<void> {
     stopping = true
     log.info('shutting down', { signal })
     try {
+      closeNotificationStreams() // open event streams would hold server.close() for its timeout
       await simulator?.stop()
       await outbound.stop()
       await inbound.stop()

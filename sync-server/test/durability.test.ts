@@ -1,4 +1,10 @@
-import { appendMessage, conversationDocName, readMessages, type AgentId, type MessageId } from '@atende/shared'
+import {
+  appendMessage,
+  conversationDocName,
+  readMessages,
+  type AgentId,
+  type MessageId,
+} from '@atende/shared'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -24,7 +30,13 @@ function open(server: TestServer, name: string, token: string): SyncClient {
 }
 
 function note(author: Member, text: string) {
-  return { id: crypto.randomUUID() as MessageId, kind: 'note' as const, authorId: author.id as AgentId, text, createdAt: Date.now() }
+  return {
+    id: crypto.randomUUID() as MessageId,
+    kind: 'note' as const,
+    authorId: author.id as AgentId,
+    text,
+    createdAt: Date.now(),
+  }
 }
 
 afterAll(async () => {
@@ -77,7 +89,8 @@ describe('durability', () => {
     // Ana writes one note per frame without pause; Bob sees them only once they are on disk.
     let written = 0
     const stream = setInterval(() => {
-      for (let i = 0; i < 20; i++) appendMessage(writer.doc, note(ana, `note ${written++}`), 'local')
+      for (let i = 0; i < 20; i++)
+        appendMessage(writer.doc, note(ana, `note ${written++}`), 'local')
     }, 1)
     await waitForDoc(witness.doc, (d) => readMessages(d).length >= 300)
     await first.kill9()

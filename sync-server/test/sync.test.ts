@@ -59,7 +59,8 @@ describe('two agents on one conversation', () => {
       appendMessage(a.doc, note(ana, `from Ana ${i}`), 'local')
       appendMessage(b.doc, { ...note(bob, `from Bob ${i}`), kind: 'agent' }, 'local')
     }
-    const hasAll = (doc: typeof a.doc) => readMessages(doc).filter((m) => m.kind !== 'event').length >= 40
+    const hasAll = (doc: typeof a.doc) =>
+      readMessages(doc).filter((m) => m.kind !== 'event').length >= 40
     await Promise.all([waitForDoc(a.doc, hasAll), waitForDoc(b.doc, hasAll)])
     expect(readMessages(a.doc).map((m) => m.id)).toEqual(readMessages(b.doc).map((m) => m.id))
   })
@@ -73,9 +74,37 @@ describe('two agents on one conversation', () => {
 
     const fresh = open('inbox', ana.token)
     await fresh.synced
-    expect((fresh.doc.getMap('conversations').get(conversationId) as { contactName: string }).contactName).toBe(
-      'Maria Customer',
+    expect(
+      (fresh.doc.getMap('conversations').get(conversationId) as { contactName: string })
+        .contactName,
+    ).toBe('Maria Customer')
+  })
+})
+
+describe('the inbox card', () => {
+  it('shows an agent reply as the last message; an internal note never reaches it', async () => {
+    const name = conversationDocName(conversationId)
+    const writer = open(name, ana.token)
+    const inbox = open('inbox', bob.token)
+    await Promise.all([writer.synced, inbox.synced])
+    const card = () =>
+      inbox.doc.getMap('conversations').get(conversationId) as { lastMessage: string }
+    appendMessage(writer.doc, { ...note(ana, 'We shipped it today'), kind: 'agent' }, 'local')
+    await waitForDoc(inbox.doc, () => card().lastMessage === 'We shipped it today')
+    appendMessage(writer.doc, note(ana, 'internal: customer is VIP'), 'local')
+    // Once a colleague has the note, the server has handled it: the card must not have moved.
+    const witness = open(name, bob.token)
+    await waitForDoc(witness.doc, (d) =>
+      readMessages(d).some((m) => m.text === 'internal: customer is VIP'),
     )
+    const fresh = open('inbox', bob.token)
+    await fresh.synced
+    expect(
+      (fresh.doc.getMap('conversations').get(conversationId) as { lastMessage: string })
+        .lastMessage,
+    ).toBe('We shipped it today')
+    appendMessage(writer.doc, { ...note(ana, 'Anything else?'), kind: 'agent' }, 'local')
+    await waitForDoc(inbox.doc, () => card().lastMessage === 'Anything else?')
   })
 })
 
@@ -114,14 +143,20 @@ describe('authentication of sockets', () => {
     const carol = await addAgent(server, await server.loginAdmin(), 'Carol Dias')
     const before = open('inbox', carol.token)
     await before.synced
-    await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${carol.token}` } })
+    await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${carol.token}` },
+    })
     const after = open('inbox', carol.token)
     expect((await after.closed).code).toBe(4401)
   })
 
   it.each([
     ['an unknown name', 'tickets'],
-    ['a conversation that does not exist', conversationDocName('3b241101-e2bb-4255-8caf-4136c566a962')],
+    [
+      'a conversation that does not exist',
+      conversationDocName('3b241101-e2bb-4255-8caf-4136c566a962'),
+    ],
     ['an upper-case id', 'conversation:3B241101-E2BB-4255-8CAF-4136C566A962'],
   ])('refuses %s with 4404', async (_label, name) => {
     const client = open(name, ana.token)
@@ -131,9 +166,18 @@ describe('authentication of sockets', () => {
 
 describe('the server is authoritative', () => {
   it.each([
-    ['a message in another agent’s name', (c: SyncClient) => appendMessage(c.doc, note(bob, 'forged'), 'local')],
-    ['a change to meta', (c: SyncClient) => conversationParts(c.doc).meta.set('assigneeId', ana.id)],
-    ['a receipt', (c: SyncClient) => conversationParts(c.doc).receipts.set('x', { status: 'read', at: 1 })],
+    [
+      'a message in another agent’s name',
+      (c: SyncClient) => appendMessage(c.doc, note(bob, 'forged'), 'local'),
+    ],
+    [
+      'a change to meta',
+      (c: SyncClient) => conversationParts(c.doc).meta.set('assigneeId', ana.id),
+    ],
+    [
+      'a receipt',
+      (c: SyncClient) => conversationParts(c.doc).receipts.set('x', { status: 'read', at: 1 }),
+    ],
     ['deleting a message', (c: SyncClient) => conversationParts(c.doc).messages.delete(0, 1)],
   ])('drops %s, closes the socket with 4403, and others never see it', async (_label, forge) => {
     const name = conversationDocName(conversationId)
@@ -148,7 +192,9 @@ describe('the server is authoritative', () => {
     appendMessage(witness.doc, note(bob, 'still here'), 'local')
     const check = open(name, ana.token)
     await check.synced
-    await waitForDoc(check.doc, (d) => readMessages(d).some((m) => m.text === 'still here' && m.authorId === bob.id))
+    await waitForDoc(check.doc, (d) =>
+      readMessages(d).some((m) => m.text === 'still here' && m.authorId === bob.id),
+    )
     expect(readMessages(check.doc)).toHaveLength(count + 1)
     expect(check.doc.getMap('meta').toJSON()).toEqual(before)
     expect(readMessages(check.doc).some((m) => m.text === 'forged')).toBe(false)
@@ -186,6 +232,34 @@ describe('the server is authoritative', () => {
     expect((await client.closed).code).toBe(4403)
   })
 
+  it('stock clients echo each other’s presence; the server drops the echoes and keeps both', async () => {
+    const a = open('inbox', ana.token)
+    const b = open('inbox', bob.token)
+    await Promise.all([a.synced, b.synced])
+    a.provider.awareness.setLocalState({
+      user: { id: ana.id, name: 'Ana Souza' },
+      viewing: conversationId,
+    })
+    b.provider.awareness.setLocalState({ user: { id: bob.id, name: 'Bob Lima' }, viewing: null })
+    const seesBoth = (client: SyncClient) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          const ids = [...client.provider.awareness.getStates().values()].map(
+            (s) => (s as { user?: { id: string } }).user?.id,
+          )
+          if (ids.includes(ana.id) && ids.includes(bob.id)) resolve()
+        }
+        client.provider.awareness.on('change', check)
+        check()
+      })
+    await Promise.all([seesBoth(a), seesBoth(b)])
+    // A third agent joining makes both re-send everything they know; nobody gets closed for it.
+    const c = open('inbox', ana.token)
+    await c.synced
+    await seesBoth(c)
+    expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
+  })
+
   it('shares presence (who is viewing, who is typing) between agents', async () => {
     const name = conversationDocName(conversationId)
     const a = open(name, ana.token)
@@ -194,7 +268,10 @@ describe('the server is authoritative', () => {
     a.provider.awareness.setLocalState({ user: { id: ana.id, name: 'Ana Souza' }, typing: 'reply' })
     await new Promise<void>((resolve) => {
       const seen = () => {
-        const states = [...b.provider.awareness.getStates().values()] as Array<{ typing?: string; user?: { id: string } }>
+        const states = [...b.provider.awareness.getStates().values()] as Array<{
+          typing?: string
+          user?: { id: string }
+        }>
         if (states.some((s) => s.user?.id === ana.id && s.typing === 'reply')) resolve()
       }
       b.provider.awareness.on('change', seen)

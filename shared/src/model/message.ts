@@ -118,7 +118,12 @@ export type ConversationEventType = (typeof EVENT_TYPES)[number]
 export interface EventMessage extends MessageBase {
   kind: 'event'
   authorId: AgentId | null
-  event: { type: ConversationEventType; agentId?: AgentId | null; ticketId?: string; status?: string }
+  event: {
+    type: ConversationEventType
+    agentId?: AgentId | null
+    ticketId?: string
+    status?: string
+  }
 }
 
 export type Message = CustomerMessage | AgentMessage | NoteMessage | EventMessage

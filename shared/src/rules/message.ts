@@ -43,8 +43,10 @@ export function clientMessageProblem(value: unknown, actor: Actor, now: number):
   const max = kind === 'agent' ? MAX_REPLY_LENGTH : MAX_NOTE_LENGTH
   if (value.text.length > max) return `message text is longer than ${max} characters`
   const createdAt = value.createdAt
-  if (typeof createdAt !== 'number' || !Number.isSafeInteger(createdAt)) return 'createdAt must be ms epoch'
-  if (createdAt < EARLIEST || createdAt > now + MAX_CLOCK_SKEW_MS) return 'createdAt is out of range'
+  if (typeof createdAt !== 'number' || !Number.isSafeInteger(createdAt))
+    return 'createdAt must be ms epoch'
+  if (createdAt < EARLIEST || createdAt > now + MAX_CLOCK_SKEW_MS)
+    return 'createdAt is out of range'
   if (value.replyTo !== undefined && !isUuid(value.replyTo)) return 'replyTo must be a message id'
   if (kind === 'note' && value.mentions !== undefined) {
     const mentions = value.mentions

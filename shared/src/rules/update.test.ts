@@ -21,7 +21,11 @@ function reply(author: Actor, text = 'Hello!'): Message {
 /** A server doc with meta, a customer message and a receipt, and a client synced from it. */
 function setup() {
   const server = new Y.Doc()
-  writeMeta(server, { id: uuid() as string as ConversationId, status: 'open', assigneeId: null }, 'server')
+  writeMeta(
+    server,
+    { id: uuid() as string as ConversationId, status: 'open', assigneeId: null },
+    'server',
+  )
   writeMeta(server, { status: 'pending' }, 'server') // leaves a deleted item behind
   insertMessageByTime(
     server,
@@ -55,13 +59,29 @@ describe('checkConversationUpdate', () => {
   it('accepts an agent appending a reply and a note in their own name', () => {
     const { server, client } = setup()
     appendMessage(client, reply(ana), 'local')
-    appendMessage(client, { id: uuid(), kind: 'note', authorId: ana.id, text: 'VIP', createdAt: now, mentions: [bob.id] }, 'local')
-    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toEqual({ ok: true, appended: 2 })
+    appendMessage(
+      client,
+      {
+        id: uuid(),
+        kind: 'note',
+        authorId: ana.id,
+        text: 'VIP',
+        createdAt: now,
+        mentions: [bob.id],
+      },
+      'local',
+    )
+    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toEqual({
+      ok: true,
+      appended: 2,
+    })
   })
 
   it('accepts the echo of deletions the server made (sync step 2 carries the whole delete set)', () => {
     const { server, client } = setup()
-    expect(checkConversationUpdate(server, Y.encodeStateAsUpdate(client), ctxFor(server)).ok).toBe(true)
+    expect(checkConversationUpdate(server, Y.encodeStateAsUpdate(client), ctxFor(server)).ok).toBe(
+      true,
+    )
   })
 
   it('accepts a reply appended offline after the server appended more', () => {
@@ -91,13 +111,17 @@ describe('checkConversationUpdate', () => {
     const { server, client } = setup()
     const existing = (conversationParts(server).messages.get(0) as Message).id
     appendMessage(client, { ...reply(ana), id: existing }, 'local')
-    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toMatchObject({ ok: false })
+    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toMatchObject({
+      ok: false,
+    })
   })
 
   it('refuses inserting before existing messages (reordering)', () => {
     const { server, client } = setup()
     conversationParts(client).messages.insert(0, [reply(ana)])
-    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toMatchObject({ ok: false })
+    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server))).toMatchObject({
+      ok: false,
+    })
   })
 
   it('refuses deleting a message', () => {
@@ -113,7 +137,10 @@ describe('checkConversationUpdate', () => {
     ['meta', (doc: Y.Doc) => conversationParts(doc).meta.set('assigneeId', ana.id)],
     ['receipts', (doc: Y.Doc) => writeReceipt(doc, 'm', { status: 'read', at: now }, 'local')],
     ['a new root type', (doc: Y.Doc) => doc.getMap('evil').set('x', 1)],
-    ['a nested type in messages', (doc: Y.Doc) => conversationParts(doc).messages.push([new Y.Map()])],
+    [
+      'a nested type in messages',
+      (doc: Y.Doc) => conversationParts(doc).messages.push([new Y.Map()]),
+    ],
     ['text content in messages', (doc: Y.Doc) => doc.getText('messages').insert(0, 'x')],
   ])('refuses writing %s', (_label, write) => {
     const { server, client } = setup()
@@ -158,14 +185,19 @@ describe('checkConversationUpdate', () => {
           if (a.op === 'delete' && messages.length > 0) messages.delete(0, 1)
           if (a.op === 'meta') conversationParts(client).meta.set('status', a.value)
         }
-        const before = JSON.stringify({ meta: conversationParts(server).meta.toJSON(), n: conversationParts(server).messages.toArray() })
+        const before = JSON.stringify({
+          meta: conversationParts(server).meta.toJSON(),
+          n: conversationParts(server).messages.toArray(),
+        })
         const verdict = checkConversationUpdate(server, diff(client, server), ctxFor(server))
         const onlyOwnAppends = actions.every((a) => a.op === 'append' && a.own)
         expect(verdict.ok).toBe(onlyOwnAppends)
         if (verdict.ok) {
           Y.applyUpdate(server, diff(client, server))
           const after = conversationParts(server).messages.toArray() as Message[]
-          expect(JSON.stringify({ meta: conversationParts(server).meta.toJSON(), n: after.slice(0, 1) })).toBe(before)
+          expect(
+            JSON.stringify({ meta: conversationParts(server).meta.toJSON(), n: after.slice(0, 1) }),
+          ).toBe(before)
         }
       }),
     )
@@ -179,7 +211,9 @@ describe('checkInboxUpdate', () => {
     inboxMap(server).set('c1', { unread: 2 })
     const client = new Y.Doc()
     Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
-    expect(checkInboxUpdate(server, Y.encodeStateAsUpdate(client, Y.encodeStateVector(server))).ok).toBe(true)
+    expect(
+      checkInboxUpdate(server, Y.encodeStateAsUpdate(client, Y.encodeStateVector(server))).ok,
+    ).toBe(true)
     expect(checkInboxUpdate(server, Y.encodeStateAsUpdate(client)).ok).toBe(true)
   })
 

@@ -31,7 +31,11 @@ const refuse = (reason: string): UpdateVerdict => ({ ok: false, reason })
  * new items, then in the doc. An origin the doc does not have is refused (we cannot prove where the
  * item lands).
  */
-export function checkConversationUpdate(doc: Y.Doc, update: Uint8Array, ctx: UpdateContext): UpdateVerdict {
+export function checkConversationUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  ctx: UpdateContext,
+): UpdateVerdict {
   const decoded = decodeSafely(update)
   if (!decoded) return refuse('the update cannot be decoded')
   const { structs, ds } = decoded
@@ -60,14 +64,16 @@ export function checkConversationUpdate(doc: Y.Doc, update: Uint8Array, ctx: Upd
       const ref = struct.origin ?? struct.rightOrigin
       if (!ref) return refuse('an item without a parent')
       const parent = resolveParent(ref, own, store, messages)
-      if (parent === 'unknown') return refuse('the update depends on content the server does not have')
+      if (parent === 'unknown')
+        return refuse('the update depends on content the server does not have')
       inMessages = parent === 'messages'
     }
     if (!inMessages || struct.parentSub !== null) {
       return refuse('clients may only append messages; meta, receipts and the rest are server-only')
     }
     if (struct.rightOrigin !== null) return refuse('messages may only be appended at the end')
-    if (!(struct.content instanceof Y.ContentAny)) return refuse('messages must be plain JSON objects')
+    if (!(struct.content instanceof Y.ContentAny))
+      return refuse('messages must be plain JSON objects')
     for (const value of struct.content.getContent()) {
       const problem = clientMessageProblem(value, ctx.actor, ctx.now)
       if (problem) return refuse(problem)

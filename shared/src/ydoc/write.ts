@@ -34,7 +34,12 @@ export function writeMeta(doc: Y.Doc, fields: Partial<ConversationMeta>, origin:
 }
 
 /** Records a delivery report, moving the receipt forward only (see `advanceReceipt`). */
-export function writeReceipt(doc: Y.Doc, messageId: string, next: Receipt, origin: Origin): Receipt {
+export function writeReceipt(
+  doc: Y.Doc,
+  messageId: string,
+  next: Receipt,
+  origin: Origin,
+): Receipt {
   const receipts = conversationParts(doc).receipts
   const current = receipts.get(messageId) as Receipt | undefined
   const kept = advanceReceipt(current, next)
@@ -43,7 +48,12 @@ export function writeReceipt(doc: Y.Doc, messageId: string, next: Receipt, origi
 }
 
 /** Replaces a receipt outright (server only): a retry resets a failed message to pending. */
-export function replaceReceipt(doc: Y.Doc, messageId: string, receipt: Receipt | null, origin: Origin): void {
+export function replaceReceipt(
+  doc: Y.Doc,
+  messageId: string,
+  receipt: Receipt | null,
+  origin: Origin,
+): void {
   const receipts = conversationParts(doc).receipts
   doc.transact(() => {
     if (receipt) receipts.set(messageId, receipt)

@@ -19,8 +19,13 @@ import { requireSession, type AuthEnv } from './middleware/auth.js'
 import { sameOrigin } from './middleware/same-origin.js'
 import { agentsRoutes } from './routes/agents.js'
 import { loginRoutes, sessionRoutes } from './routes/auth.js'
+import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
 import { healthRoutes } from './routes/health.js'
+import { lifecycleRoutes } from './routes/lifecycle.js'
+import { notificationRoutes } from './routes/notifications.js'
+import { reportRoutes } from './routes/reports.js'
+import { ticketRoutes } from './routes/tickets.js'
 
 export const API_BODY_LIMIT = 1024 * 1024
 /** Routes that receive files and enforce their own body limit. */
@@ -82,6 +87,11 @@ export function createApp(options: AppOptions): Hono {
       contacts: createContactStore(db),
     }),
   )
+  api.route('/notifications', notificationRoutes({ db, docs: sync.docs, sessions, log }))
+  api.route('/conversations', lifecycleRoutes({ db, docs: sync.docs, log }))
+  api.route('/tickets', ticketRoutes({ db, docs: sync.docs, log }))
+  api.route('/contacts', contactRoutes({ db, docs: sync.docs, log }))
+  api.route('/reports', reportRoutes({ db, accounts }))
   if (options.whatsapp) {
     // Uploads carry files: the media routes set their own, larger body limit.
     api.route('/media', options.whatsapp.media)

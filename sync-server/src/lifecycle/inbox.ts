@@ -1,4 +1,13 @@
-import { INBOX_DOC, ORIGIN, putInboxEntry, readInboxEntry, type InboxSummary, type Origin } from '@atende/shared'
+import {
+  conversationParts,
+  INBOX_DOC,
+  ORIGIN,
+  putInboxEntry,
+  readInboxEntry,
+  type InboxSummary,
+  type Message,
+  type Origin,
+} from '@atende/shared'
 import type { DocManager } from '../sync/docs.js'
 
 /**
@@ -18,4 +27,31 @@ export function updateInboxEntry(
   const next = change(current)
   if (next !== current) inbox.transact((doc) => putInboxEntry(doc, next, origin), origin)
   return next
+}
+
+/**
+ * Keeps each card's `lastMessage` current with agent replies (customer messages are written by the
+ * WhatsApp intake, which updates the card itself). Notes stay internal and never reach the card.
+ */
+export function watchAgentReplies(docs: DocManager): () => void {
+  return docs.onLoad((shared) => {
+    if (shared.name.kind !== 'conversation') return
+    const conversationId = shared.name.conversationId
+    conversationParts(shared.doc).messages.observe((event) => {
+      let latest: Message | null = null
+      for (const item of event.changes.added) {
+        for (const value of item.content.getContent() as Message[]) {
+          if (value.kind === 'agent' && (!latest || value.createdAt >= latest.createdAt))
+            latest = value
+        }
+      }
+      if (!latest) return
+      const reply = latest
+      updateInboxEntry(docs, conversationId, (card) =>
+        reply.createdAt < card.lastMessageAt
+          ? card
+          : { ...card, lastMessage: reply.text.slice(0, 200), lastMessageAt: reply.createdAt },
+      )
+    })
+  })
 }

@@ -20,7 +20,9 @@ export function createConversationStore(db: Db): ConversationStore {
     'INSERT INTO conversations (id, contact_id, status, created_at) VALUES (@id, @contactId, @status, @createdAt)',
   )
   const columns = 'id, contact_id AS contactId, status, created_at AS createdAt'
-  const byId = db.prepare<[string], ConversationRow>(`SELECT ${columns} FROM conversations WHERE id = ?`)
+  const byId = db.prepare<[string], ConversationRow>(
+    `SELECT ${columns} FROM conversations WHERE id = ?`,
+  )
   const open = db.prepare<[string], ConversationRow>(
     `SELECT ${columns} FROM conversations WHERE contact_id = ? AND status != 'closed' ORDER BY created_at DESC LIMIT 1`,
   )

@@ -25,7 +25,9 @@ export function openDatabase(file: string): Db {
 
 /** Applies every migration not yet applied, each in its own transaction, in order. */
 export function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)')
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  )
   const applied = new Set(
     (db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((row) => row.id),
   )

@@ -16,14 +16,23 @@ export interface DocumentStore {
   remove(name: string): void
   /** Whether a conversation with this id is open (so its document may be served). */
   conversationExists(id: string): boolean
+  /** Runs `work` in one SQLite transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T
 }
 
 export function createDocumentStore(db: Db): DocumentStore {
-  const selectSnapshot = db.prepare<[string], { snapshot: Buffer | null }>('SELECT snapshot FROM ydocs WHERE name = ?')
-  const selectUpdates = db
-    .prepare<[string], { data: Buffer }>('SELECT data FROM ydoc_updates WHERE doc_name = ? ORDER BY seq')
-  const insertUpdate = db.prepare<[string, Uint8Array]>('INSERT INTO ydoc_updates (doc_name, data) VALUES (?, ?)')
-  const countUpdates = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ydoc_updates WHERE doc_name = ?')
+  const selectSnapshot = db.prepare<[string], { snapshot: Buffer | null }>(
+    'SELECT snapshot FROM ydocs WHERE name = ?',
+  )
+  const selectUpdates = db.prepare<[string], { data: Buffer }>(
+    'SELECT data FROM ydoc_updates WHERE doc_name = ? ORDER BY seq',
+  )
+  const insertUpdate = db.prepare<[string, Uint8Array]>(
+    'INSERT INTO ydoc_updates (doc_name, data) VALUES (?, ?)',
+  )
+  const countUpdates = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM ydoc_updates WHERE doc_name = ?',
+  )
   const upsertSnapshot = db.prepare<[string, Uint8Array, number]>(
     `INSERT INTO ydocs (name, snapshot, updated_at) VALUES (?, ?, ?)
      ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
@@ -70,6 +79,7 @@ export function createDocumentStore(db: Db): DocumentStore {
       remove(name)
       logLength.delete(name)
     },
+    transaction: (work) => db.transaction(work)(),
     conversationExists(id) {
       const row = selectConversation.get(id)
       return row !== undefined && row.status !== 'closed'

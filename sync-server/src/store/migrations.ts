@@ -4,6 +4,9 @@
  */
 import { whatsappInbound } from './migrations/004-whatsapp-inbound.js'
 import { whatsappOutbound } from './migrations/005-whatsapp-outbound.js'
+import { notifications } from './migrations/006-notifications.js'
+import { tickets } from './migrations/007-tickets.js'
+import { reports } from './migrations/008-reports.js'
 
 export interface Migration {
   id: number
@@ -89,4 +92,7 @@ export const MIGRATIONS: Migration[] = [
   },
   whatsappInbound,
   whatsappOutbound,
+  notifications,
+  tickets,
+  reports,
 ]

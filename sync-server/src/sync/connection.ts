@@ -70,10 +70,18 @@ export class Connection implements Peer {
       }
     } catch (err) {
       if (err instanceof RuleViolation) {
-        this.log.warn('forbidden update refused', { doc: this.shared.name.name, agent: this.actor.id, reason: err.message })
+        this.log.warn('forbidden update refused', {
+          doc: this.shared.name.name,
+          agent: this.actor.id,
+          reason: err.message,
+        })
         this.close(CLOSE.forbidden, err.message.slice(0, 120))
       } else if (err instanceof ProtocolError) {
-        this.log.warn('malformed frame refused', { doc: this.shared.name.name, agent: this.actor.id, reason: err.message })
+        this.log.warn('malformed frame refused', {
+          doc: this.shared.name.name,
+          agent: this.actor.id,
+          reason: err.message,
+        })
         this.close(CLOSE.malformed, err.message.slice(0, 120))
       } else {
         this.log.error('frame handling failed', { doc: this.shared.name.name, err })

@@ -1,4 +1,10 @@
-import { appendMessage, conversationDocName, readMessages, type AgentId, type MessageId } from '@atende/shared'
+import {
+  appendMessage,
+  conversationDocName,
+  readMessages,
+  type AgentId,
+  type MessageId,
+} from '@atende/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../log.js'
@@ -13,15 +19,13 @@ const agent = 'a0000000-0000-4000-8000-000000000001' as AgentId
 
 function setup(compactAfter = 100) {
   const db = openDatabase(':memory:')
-  db.prepare('INSERT INTO conversations (id, contact_id, status, created_at) VALUES (?, ?, ?, ?)').run(
-    conversationId,
-    'c',
-    'open',
-    Date.now(),
-  )
+  db.prepare(
+    'INSERT INTO conversations (id, contact_id, status, created_at) VALUES (?, ?, ?, ?)',
+  ).run(conversationId, 'c', 'open', Date.now())
   const store = createDocumentStore(db)
   const manager = () => new DocManager({ store, log: quiet, idleMs: 1000, compactAfter })
-  const logRows = () => (db.prepare('SELECT count(*) AS n FROM ydoc_updates').get() as { n: number }).n
+  const logRows = () =>
+    (db.prepare('SELECT count(*) AS n FROM ydoc_updates').get() as { n: number }).n
   return { db, store, manager, logRows }
 }
 
@@ -31,7 +35,13 @@ function write(manager: DocManager, count: number) {
     shared.transact((doc) => {
       appendMessage(
         doc,
-        { id: crypto.randomUUID() as MessageId, kind: 'note', authorId: agent, text: `n${i}`, createdAt: Date.now() },
+        {
+          id: crypto.randomUUID() as MessageId,
+          kind: 'note',
+          authorId: agent,
+          text: `n${i}`,
+          createdAt: Date.now(),
+        },
         'server',
       )
     }, 'server')
@@ -42,7 +52,9 @@ describe('DocManager', () => {
   it('refuses names that are not documents of ours', () => {
     const { manager } = setup()
     const docs = manager()
-    expect(() => docs.get('conversation:00000000-0000-4000-8000-000000000000')).toThrow(UnknownDocument)
+    expect(() => docs.get('conversation:00000000-0000-4000-8000-000000000000')).toThrow(
+      UnknownDocument,
+    )
     expect(() => docs.get('../etc/passwd')).toThrow(UnknownDocument)
     expect(docs.get('inbox').doc).toBeInstanceOf(Y.Doc)
   })
@@ -89,5 +101,34 @@ describe('DocManager', () => {
     db.prepare("UPDATE conversations SET status = 'closed'").run()
     expect(() => docs.get(name)).toThrow(UnknownDocument)
     expect(db.prepare('SELECT count(*) AS n FROM ydocs').get()).toEqual({ n: 0 })
+  })
+
+  it('a batch writes several documents in one transaction, and a failed batch keeps none of it', async () => {
+    const { manager, logRows } = setup()
+    const docs = manager()
+    const note = (text: string) => ({
+      id: crypto.randomUUID() as MessageId,
+      kind: 'note' as const,
+      authorId: agent,
+      text,
+      createdAt: Date.now(),
+    })
+    docs.batch(() => {
+      docs.get(name).transact((doc) => appendMessage(doc, note('kept'), 'server'), 'server')
+      docs
+        .get('inbox')
+        .transact((doc) => doc.getMap('conversations').set(conversationId, { unread: 1 }), 'server')
+      expect(logRows()).toBe(0) // nothing is written until the batch commits
+    })
+    expect(logRows()).toBe(2)
+    expect(() =>
+      docs.batch(() => {
+        docs.get(name).transact((doc) => appendMessage(doc, note('lost'), 'server'), 'server')
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(logRows()).toBe(2)
+    expect(readMessages(docs.get(name).doc).map((m) => m.text)).toEqual(['kept'])
   })
 })

@@ -30,6 +30,7 @@ export class DocManager {
   private readonly compactAfter: number
   private readonly sweeper: NodeJS.Timeout
   private readonly loadListeners = new Set<(doc: SharedDoc) => void>()
+  private batching = false
 
   constructor(options: DocManagerOptions) {
     this.store = options.store
@@ -54,7 +55,8 @@ export class DocManager {
   resolve(name: string): DocName | null {
     const parsed = parseDocName(name)
     if (!parsed) return null
-    if (parsed.kind === 'conversation' && !this.store.conversationExists(parsed.conversationId)) return null
+    if (parsed.kind === 'conversation' && !this.store.conversationExists(parsed.conversationId))
+      return null
     return parsed
   }
 
@@ -73,6 +75,7 @@ export class DocManager {
         if (length >= this.compactAfter) this.scheduleCompaction(doc)
       },
       onBroken: (doc) => queueMicrotask(() => this.discard(doc)),
+      inBatch: () => this.batching,
     })
     this.docs.set(name, shared)
     for (const listener of this.loadListeners) listener(shared)
@@ -80,6 +83,37 @@ export class DocManager {
     if (shared.logSize >= this.compactAfter) shared.compact()
     this.log.debug('document loaded', { doc: name, ms: Math.round(performance.now() - started) })
     return shared
+  }
+
+  /**
+   * Runs server writes to several documents as one SQLite transaction: everything `work` writes,
+   * in any document (and whatever observers record in SQLite meanwhile), commits once at the end,
+   * and only then is broadcast. One commit instead of one per document is what lets webhook bursts
+   * touching many conversations keep up. If the commit fails, the documents written are dropped
+   * from memory (they reload from disk) and the error is thrown.
+   */
+  batch<T>(work: () => T): T {
+    if (this.batching) return work()
+    this.batching = true
+    const written: Array<[SharedDoc, NonNullable<ReturnType<SharedDoc['persist']>>]> = []
+    try {
+      return this.store.transaction(() => {
+        const result = work()
+        for (const shared of this.docs.values()) {
+          const persisted = shared.persist()
+          if (persisted) written.push([shared, persisted])
+        }
+        return result
+      })
+    } catch (err) {
+      for (const [shared] of written) shared.markBroken(err)
+      for (const shared of this.docs.values()) if (shared.hasPending) shared.markBroken(err)
+      written.length = 0
+      throw err
+    } finally {
+      this.batching = false
+      for (const [shared, persisted] of written) shared.broadcast(persisted)
+    }
   }
 
   /** The document if it is loaded, without loading it. */
@@ -146,7 +180,8 @@ export class DocManager {
 
   /** A document whose update could not be stored: drop it from memory; peers resync from disk. */
   private discard(shared: SharedDoc): void {
-    for (const peer of shared.peers.keys()) peer.close(CLOSE.serverError, 'storage error, reconnect')
+    for (const peer of shared.peers.keys())
+      peer.close(CLOSE.serverError, 'storage error, reconnect')
     if (this.docs.get(shared.name.name) === shared) this.docs.delete(shared.name.name)
     this.compactions.delete(shared)
     shared.destroy()

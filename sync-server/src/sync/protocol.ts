@@ -49,8 +49,10 @@ export function decodeClientFrame(data: Uint8Array): ClientFrame {
         const syncType = decoding.readVarUint(decoder)
         const payload = decoding.readVarUint8Array(decoder)
         if (syncType === SYNC_STEP_1) return { type: 'sync-step-1', stateVector: payload }
-        if (syncType === SYNC_STEP_2) return { type: 'sync-update', update: payload, step: 'step-2' }
-        if (syncType === SYNC_UPDATE) return { type: 'sync-update', update: payload, step: 'update' }
+        if (syncType === SYNC_STEP_2)
+          return { type: 'sync-update', update: payload, step: 'step-2' }
+        if (syncType === SYNC_UPDATE)
+          return { type: 'sync-update', update: payload, step: 'update' }
         throw new ProtocolError(`unknown sync message type ${syncType}`)
       }
       case MESSAGE_AWARENESS:
@@ -97,7 +99,10 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
-export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+export function encodeAwareness(
+  awareness: awarenessProtocol.Awareness,
+  clients: number[],
+): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
   encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
@@ -108,6 +113,18 @@ export interface AwarenessEntry {
   clientId: number
   clock: number
   state: unknown
+}
+
+/** Encodes awareness entries back into an awareness update (after some were filtered out). */
+export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarString(encoder, JSON.stringify(entry.state))
+  }
+  return encoding.toUint8Array(encoder)
 }
 
 /** Decodes an awareness update's entries so they can be checked before they are applied. */

@@ -83,7 +83,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     idleMs: options.idleMs,
     compactAfter: options.compactAfter,
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 8 * 1024 * 1024 })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes ?? 8 * 1024 * 1024,
+  })
   const connections = new Set<Connection>()
 
   const route = upgradeWebSocket(
@@ -100,7 +103,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           try {
             shared = docs.get(name ?? '')
           } catch (err) {
-            if (err instanceof UnknownDocument) return raw.close(CLOSE.unknownDocument, 'unknown document')
+            if (err instanceof UnknownDocument)
+              return raw.close(CLOSE.unknownDocument, 'unknown document')
             log.error('loading a document failed', { doc: name, err })
             return raw.close(CLOSE.serverError, 'server error, reconnect')
           }
@@ -132,8 +136,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
    */
   const recheck = (connection: Connection, force: boolean) => {
     const actor = authenticate(connection.token)
-    if (!actor || actor.id !== connection.actor.id) connection.close(CLOSE.unauthorized, 'session ended')
-    else if (force || actor.role !== connection.actor.role) connection.close(CLOSE.reconnect, 'access changed, reconnect')
+    if (!actor || actor.id !== connection.actor.id)
+      connection.close(CLOSE.unauthorized, 'session ended')
+    else if (force || actor.role !== connection.actor.role)
+      connection.close(CLOSE.reconnect, 'access changed, reconnect')
   }
   const rechecks = setInterval(() => {
     for (const connection of connections) recheck(connection, false)

@@ -10,13 +10,24 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../log.js'
 import type { DocumentStore } from '../store/documents.js'
-import { decodeAwarenessEntries, encodeAwareness, encodeUpdate, ProtocolError } from './protocol.js'
+import {
+  decodeAwarenessEntries,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeUpdate,
+  ProtocolError,
+} from './protocol.js'
 
 /** A peer of a document: one authenticated socket. */
 export interface Peer {
   readonly actor: Actor
   send(frame: Uint8Array): void
   close(code: number, reason: string): void
+}
+
+interface PendingUpdate {
+  update: Uint8Array
+  origin: unknown
 }
 
 /** A client update the document's rules refuse. */
@@ -49,11 +60,17 @@ export class SharedDoc {
     readonly name: DocName,
     private readonly store: DocumentStore,
     private readonly log: Logger,
-    private readonly hooks: { onLogGrown(doc: SharedDoc, length: number): void; onBroken(doc: SharedDoc): void },
+    private readonly hooks: {
+      onLogGrown(doc: SharedDoc, length: number): void
+      onBroken(doc: SharedDoc): void
+      /** True while the manager runs a batch: its server writes are persisted together at the end. */
+      inBatch(): boolean
+    },
   ) {
     const { snapshot, updates } = store.load(name.name)
     const stored = [...(snapshot ? [snapshot] : []), ...updates]
-    if (stored.length > 0) Y.applyUpdate(this.doc, stored.length === 1 ? stored[0]! : Y.mergeUpdates(stored))
+    if (stored.length > 0)
+      Y.applyUpdate(this.doc, stored.length === 1 ? stored[0]! : Y.mergeUpdates(stored))
     this.logLength = updates.length
 
     if (name.kind === 'conversation') {
@@ -70,6 +87,11 @@ export class SharedDoc {
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwareness)
     this.doc.on('update', this.onUpdate)
+  }
+
+  /** Whether updates wait to be written (applied in memory, not yet on disk or broadcast). */
+  get hasPending(): boolean {
+    return this.pending.length > 0
   }
 
   get logSize(): number {
@@ -92,13 +114,22 @@ export class SharedDoc {
     }
   }
 
-  private pending: Array<{ update: Uint8Array; origin: unknown }> = []
+  private pending: PendingUpdate[] = []
   private flushScheduled = false
 
   /** Writes pending updates to SQLite, then sends them to the peers that do not have them. */
   readonly flush = (): void => {
+    const batch = this.persist()
+    if (batch) this.broadcast(batch)
+  }
+
+  /**
+   * Appends pending updates to the log (inside the caller's transaction, when there is one) and
+   * returns them for {@link broadcast}; null when there was nothing to write or the write failed.
+   */
+  persist(): PendingUpdate[] | null {
     this.flushScheduled = false
-    if (this.pending.length === 0 || this.broken) return
+    if (this.pending.length === 0 || this.broken) return null
     const batch = this.pending
     this.pending = []
     try {
@@ -107,15 +138,32 @@ export class SharedDoc {
         batch.map((entry) => entry.update),
       )
     } catch (err) {
-      this.log.error('persisting an update failed; reloading the document', { doc: this.name.name, err })
-      this.broken = true
-      this.hooks.onBroken(this)
-      return
+      this.markBroken(err)
+      return null
     }
+    return batch
+  }
+
+  /** The in-memory doc is ahead of the disk: drop it, its peers resync from disk. */
+  markBroken(err: unknown): void {
+    if (this.broken) return
+    this.log.error('persisting an update failed; reloading the document', {
+      doc: this.name.name,
+      err,
+    })
+    this.broken = true
+    this.hooks.onBroken(this)
+  }
+
+  /** Sends persisted updates to the peers that do not have them yet. */
+  broadcast(batch: PendingUpdate[]): void {
+    if (this.broken) return
     const origins = new Set(batch.map((entry) => entry.origin))
     if (batch.length === 1 || origins.size === 1) {
       // One author: everyone but the author gets the batch (merged, when there are several).
-      const frame = encodeUpdate(batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((e) => e.update)))
+      const frame = encodeUpdate(
+        batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((e) => e.update)),
+      )
       for (const peer of this.peers.keys()) if (!origins.has(peer)) peer.send(frame)
     } else {
       // Several authors: one merged frame for all; an author applying its own update is a no-op.
@@ -158,24 +206,35 @@ export class SharedDoc {
   }
 
   /**
-   * Applies a client's awareness update. A client may publish presence only for awareness ids no
-   * other peer controls, and only in its own name (`user.id`, when given, is the signed-in agent).
+   * Applies a client's awareness update. The stock y-websocket client re-sends every presence it
+   * hears, so entries for another connected peer's awareness ids are echoes, dropped quietly, and so
+   * are echoes of departed peers (ids we have seen, in someone else's name). A client's own entries
+   * must be in its own name (`user.id`, when given, is the signed-in agent): a new id claiming
+   * another agent is a forgery and closes the socket.
    */
   applyClientAwareness(update: Uint8Array, peer: Peer): void {
+    const accepted = []
     for (const entry of decodeAwarenessEntries(update)) {
-      for (const [other, ids] of this.peers) {
-        if (other !== peer && ids.has(entry.clientId)) throw new RuleViolation('awareness id of another peer')
-      }
+      if (this.controlledByAnother(entry.clientId, peer)) continue
       const state = entry.state as { user?: { id?: unknown } } | null
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
         throw new ProtocolError('awareness state must be an object or null')
       }
       if (state?.user?.id !== undefined && state.user.id !== peer.actor.id) {
+        if (this.awareness.meta.has(entry.clientId)) continue // a departed peer's state, echoed
         throw new RuleViolation('presence must be published in the agent’s own name')
       }
-      if (JSON.stringify(state).length > MAX_AWARENESS_STATE) throw new ProtocolError('awareness state too large')
+      if (JSON.stringify(state).length > MAX_AWARENESS_STATE)
+        throw new ProtocolError('awareness state too large')
+      accepted.push(entry)
     }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer)
+    if (accepted.length === 0) return
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer)
+  }
+
+  private controlledByAnother(clientId: number, peer: Peer): boolean {
+    for (const [other, ids] of this.peers) if (other !== peer && ids.has(clientId)) return true
+    return false
   }
 
   addPeer(peer: Peer): void {
@@ -196,8 +255,9 @@ export class SharedDoc {
   transact(change: (doc: Y.Doc) => void, origin: string): void {
     this.lastUsed = Date.now()
     this.doc.transact(() => change(this.doc), origin)
-    // Server writes are on disk when this returns: callers answer requests on the strength of it.
-    this.flush()
+    // Server writes are on disk when this returns (or when the manager's batch commits): callers
+    // answer requests on the strength of it.
+    if (!this.hooks.inBatch()) this.flush()
     if (this.broken) throw new Error('the change could not be stored')
   }
 

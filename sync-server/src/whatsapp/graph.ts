@@ -43,9 +43,22 @@ export class GraphError extends Error {
 
 export type OutboundPayload =
   | { type: 'text'; text: { body: string; preview_url?: boolean } }
-  | { type: 'image' | 'video' | 'document' | 'sticker'; image?: MediaObject; video?: MediaObject; document?: MediaObject; sticker?: MediaObject }
+  | {
+      type: 'image' | 'video' | 'document' | 'sticker'
+      image?: MediaObject
+      video?: MediaObject
+      document?: MediaObject
+      sticker?: MediaObject
+    }
   | { type: 'audio'; audio: MediaObject & { voice?: boolean } }
-  | { type: 'template'; template: { name: string; language: { code: string; policy: 'deterministic' }; components?: unknown[] } }
+  | {
+      type: 'template'
+      template: {
+        name: string
+        language: { code: string; policy: 'deterministic' }
+        components?: unknown[]
+      }
+    }
 
 export interface MediaObject {
   id: string
@@ -91,22 +104,45 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppChannel 
   async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
     let response: Response
     try {
-      response = await doFetch(url, { ...init, headers: { ...auth, ...init.headers }, signal: AbortSignal.timeout(timeoutMs) })
+      response = await doFetch(url, {
+        ...init,
+        headers: { ...auth, ...init.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      })
     } catch (err) {
       // Connection refused before anything was sent is safe to retry; a timeout may have been sent.
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-      throw new GraphError(0, timedOut ? 'WhatsApp did not answer in time' : 'WhatsApp could not be reached', null, timedOut)
+      const timedOut =
+        err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
+      throw new GraphError(
+        0,
+        timedOut ? 'WhatsApp did not answer in time' : 'WhatsApp could not be reached',
+        null,
+        timedOut,
+      )
     }
     const text = await response.text()
     let body: unknown = null
     try {
       body = text ? JSON.parse(text) : null
     } catch {
-      throw new GraphError(0, `WhatsApp answered ${response.status} with something that is not JSON`, response.status, response.ok)
+      throw new GraphError(
+        0,
+        `WhatsApp answered ${response.status} with something that is not JSON`,
+        response.status,
+        response.ok,
+      )
     }
     if (!response.ok) {
-      const error = (body as { error?: { code?: number; message?: string; error_data?: { details?: string } } } | null)?.error
-      throw new GraphError(error?.code ?? 0, error?.error_data?.details ?? error?.message ?? `HTTP ${response.status}`, response.status)
+      const error = (
+        body as {
+          error?: { code?: number; message?: string; error_data?: { details?: string } }
+        } | null
+      )?.error
+      throw new GraphError(
+        error?.code ?? 0,
+        error?.error_data?.details ?? error?.message ?? `HTTP ${response.status}`,
+        response.status,
+      )
     }
     return body as T
   }
@@ -126,30 +162,44 @@ export function createGraphClient(options: GraphClientOptions): WhatsAppChannel 
         ...payload,
         ...(replyTo ? { context: { message_id: replyTo } } : {}),
       }
-      const answer = await call<{ messages?: Array<{ id: string }> }>(`${apiBase}/${phoneNumberId}/messages`, json(body))
+      const answer = await call<{ messages?: Array<{ id: string }> }>(
+        `${apiBase}/${phoneNumberId}/messages`,
+        json(body),
+      )
       const wamid = answer.messages?.[0]?.id
-      if (!wamid) throw new GraphError(0, 'WhatsApp accepted the message but returned no id', 200, true)
+      if (!wamid)
+        throw new GraphError(0, 'WhatsApp accepted the message but returned no id', 200, true)
       return { wamid }
     },
     async markRead(wamid) {
-      await call(`${apiBase}/${phoneNumberId}/messages`, json({ messaging_product: 'whatsapp', status: 'read', message_id: wamid }))
+      await call(
+        `${apiBase}/${phoneNumberId}/messages`,
+        json({ messaging_product: 'whatsapp', status: 'read', message_id: wamid }),
+      )
     },
     async uploadMedia(file, mimeType, fileName) {
       const form = new FormData()
       form.set('messaging_product', 'whatsapp')
       form.set('type', mimeType)
       form.set('file', file, fileName)
-      return call<{ id: string }>(`${apiBase}/${phoneNumberId}/media`, { method: 'POST', body: form })
+      return call<{ id: string }>(`${apiBase}/${phoneNumberId}/media`, {
+        method: 'POST',
+        body: form,
+      })
     },
     async downloadMedia(mediaId) {
       const info = await call<MediaInfo>(`${apiBase}/${encodeURIComponent(mediaId)}`)
       let response: Response
       try {
-        response = await doFetch(info.url, { headers: auth, signal: AbortSignal.timeout(timeoutMs * 4) })
+        response = await doFetch(info.url, {
+          headers: auth,
+          signal: AbortSignal.timeout(timeoutMs * 4),
+        })
       } catch {
         throw new GraphError(0, 'the media download failed', null)
       }
-      if (!response.ok) throw new GraphError(0, `the media download answered ${response.status}`, response.status)
+      if (!response.ok)
+        throw new GraphError(0, `the media download answered ${response.status}`, response.status)
       return { info, bytes: new Uint8Array(await response.arrayBuffer()) }
     },
     async check() {

@@ -6,7 +6,11 @@ export function signWebhook(rawBody: Uint8Array | string, appSecret: string): st
 }
 
 /** Constant-time check of `X-Hub-Signature-256` over the exact bytes received. */
-export function isValidSignature(rawBody: Uint8Array, header: string | undefined, appSecret: string): boolean {
+export function isValidSignature(
+  rawBody: Uint8Array,
+  header: string | undefined,
+  appSecret: string,
+): boolean {
   if (!header || !appSecret) return false
   const expected = Buffer.from(signWebhook(rawBody, appSecret))
   const given = Buffer.from(header.trim().toLowerCase())

@@ -16,7 +16,12 @@ export interface SyncClient {
   destroy(): void
 }
 
-export function connect(wsBase: string, docName: string, token: string | null, doc = new Y.Doc()): SyncClient {
+export function connect(
+  wsBase: string,
+  docName: string,
+  token: string | null,
+  doc = new Y.Doc(),
+): SyncClient {
   const provider = new WebsocketProvider(`${wsBase}/sync`, docName, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     params: token ? { token } : {},
@@ -69,7 +74,9 @@ export function rawSocket(url: string, headers: Record<string, string> = {}): Ra
   socket.on('message', (data: Buffer) => frames.push(new Uint8Array(data)))
   const opened = new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve())
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`upgrade refused: ${res.statusCode}`)),
+    )
   })
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))

@@ -31,3 +31,36 @@ export function formatListTime(at: number, now: number, locale: Locale): string 
 export function formatFullTime(at: number, locale: Locale): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at)
 }
+
+const SINCE_UNITS: [unit: 'minute' | 'hour' | 'day' | 'week', ms: number][] = [
+  ['week', 7 * DAY_MS],
+  ['day', DAY_MS],
+  ['hour', 60 * 60 * 1000],
+  ['minute', 60 * 1000],
+]
+
+const sinceFormats = new Map<string, Intl.NumberFormat>()
+
+function sinceFormat(locale: Locale, unit: string): Intl.NumberFormat {
+  const key = `${locale}|${unit}`
+  let format = sinceFormats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow' })
+    sinceFormats.set(key, format)
+  }
+  return format
+}
+
+/**
+ * Time since `at`, short ("5m", "3h", "2d", "1w" in English), or null under a minute (the caller
+ * says "now"). `now` comes from the shared clock, which keeps every card current.
+ */
+export function formatSince(at: number, now: number, locale: Locale): string | null {
+  const elapsed = Math.max(0, now - at)
+  for (const [unit, ms] of SINCE_UNITS) {
+    if (elapsed >= ms) {
+      return sinceFormat(locale, unit).format(Math.floor(elapsed / ms))
+    }
+  }
+  return null
+}

@@ -1,7 +1,7 @@
 import type { InboxSummary } from '@atende/shared'
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
-import { sortInbox } from './inbox-order'
+import { applyInboxChanges, sortInbox } from './inbox-order'
 
 const card = (id: string, lastMessageAt: number) => ({ id, lastMessageAt }) as InboxSummary
 
@@ -20,6 +20,27 @@ test('the order does not depend on the order cards arrived in', () => {
       const forward = sortInbox(list as InboxSummary[]).map((c) => c.id)
       const backward = sortInbox([...list].reverse() as InboxSummary[]).map((c) => c.id)
       expect(backward).toEqual(forward)
+    }),
+  )
+})
+
+test('applying changes in place gives the same list as sorting from scratch', () => {
+  const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
+  const time = fc.integer({ min: 0, max: 4 })
+  // A sequence of puts (new or replaced card) and deletes, as the inbox map sees them.
+  const ops = fc.array(fc.tuple(ids, fc.option(time, { nil: undefined })), { maxLength: 40 })
+  fc.assert(
+    fc.property(ops, (sequence) => {
+      const current = new Map<string, InboxSummary>()
+      const sorted: InboxSummary[] = []
+      for (const [id, at] of sequence) {
+        const before = current.get(id)
+        const after = at === undefined ? undefined : card(id, at)
+        if (after) current.set(id, after)
+        else current.delete(id)
+        applyInboxChanges(sorted, [{ before, after }])
+      }
+      expect(sorted).toEqual(sortInbox([...current.values()]))
     }),
   )
 })

@@ -1,7 +1,8 @@
 import { INBOX_DOC, inboxMap, readInbox, type InboxSummary } from '@atende/shared'
+import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { DocSync, type SyncState } from '$lib/sync/doc-sync.svelte'
-import { sortInbox } from './inbox-order'
+import { applyInboxChanges, sortInbox } from './inbox-order'
 
 export interface InboxStateOptions {
   agentId: string
@@ -9,10 +10,16 @@ export interface InboxStateOptions {
   onUnauthorized: () => Promise<boolean>
 }
 
+/** Past this many cards changed at once (a first sync, say) the list is read and sorted afresh. */
+const INCREMENTAL_LIMIT = 64
+
 /**
  * The `inbox` document, read live: one card per conversation, latest first. Owns the Y.Doc; the
  * rest of the app sees plain `InboxSummary` objects. The doc is written by the server only, so
- * there are no actions here yet.
+ * there are no actions here.
+ *
+ * Thousands of cards: a change touches only the cards it names (moved to their new place in the
+ * sorted list by binary search), so a new message does not re-read and re-sort the whole inbox.
  */
 export class InboxState {
   /** Conversation cards, latest activity first. Replaced (not mutated) on every change. */
@@ -20,17 +27,23 @@ export class InboxState {
 
   readonly #doc = new Y.Doc()
   readonly #sync: DocSync
+  // Plain collections on purpose: `conversations` is the reactive face; these are its index and
+  // the listeners, neither read by the UI.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #byId = new Map<string, InboxSummary>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #customerMessageListeners = new Set<(conversation: InboxSummary) => void>()
 
   constructor(options: InboxStateOptions) {
     const conversations = inboxMap(this.#doc)
-    conversations.observe(() => this.#read())
+    conversations.observe((event) => this.#apply(event))
     this.#sync = new DocSync({
       doc: this.#doc,
       docName: INBOX_DOC,
       agentId: options.agentId,
       onUnauthorized: options.onUnauthorized,
     })
-    this.#read()
+    this.#readAll()
   }
 
   /** Offline, syncing or synced, for the connection indicator. */
@@ -38,21 +51,67 @@ export class InboxState {
     return this.#sync.state
   }
 
+  /** The inbox doc's awareness: the team's presence channel (see `$lib/presence`). */
+  get awareness(): Awareness {
+    return this.#sync.provider.awareness
+  }
+
   /** True once there is something to show: the local copy loaded, or the server answered. */
   get loaded(): boolean {
     return this.#sync.localLoaded || this.#sync.serverSynced
   }
 
+  /** One card by conversation id (reactive: re-read when the inbox changes). */
   find(id: string): InboxSummary | undefined {
-    return this.conversations.find((conversation) => conversation.id === id)
+    void this.conversations
+    return this.#byId.get(id)
+  }
+
+  /**
+   * Calls `listener` when a conversation's unread count goes up live: a new customer message while
+   * this tab is connected (not the catching up of a first sync or a reconnect). Returns an
+   * unsubscribe.
+   */
+  onCustomerMessage(listener: (conversation: InboxSummary) => void): () => void {
+    this.#customerMessageListeners.add(listener)
+    return () => this.#customerMessageListeners.delete(listener)
   }
 
   destroy(): void {
+    this.#customerMessageListeners.clear()
     this.#sync.destroy()
     this.#doc.destroy()
   }
 
-  #read(): void {
-    this.conversations = sortInbox(readInbox(this.#doc))
+  #readAll(): void {
+    const all = readInbox(this.#doc)
+    this.#byId.clear()
+    for (const card of all) this.#byId.set(card.id, card)
+    this.conversations = sortInbox(all)
+  }
+
+  #apply(event: Y.YMapEvent<unknown>): void {
+    const map = event.target as Y.Map<unknown>
+    const live = event.transaction.origin === this.#sync.provider && this.#sync.serverSynced
+    const changes: { before: InboxSummary | undefined; after: InboxSummary | undefined }[] = []
+    const arrived: InboxSummary[] = []
+    for (const id of event.keysChanged) {
+      const before = this.#byId.get(id)
+      const after = map.get(id) as InboxSummary | undefined
+      if (after) this.#byId.set(id, after)
+      else this.#byId.delete(id)
+      changes.push({ before, after })
+      if (live && after && after.unread > (before?.unread ?? 0)) arrived.push(after)
+    }
+    if (changes.length > INCREMENTAL_LIMIT) {
+      this.conversations = sortInbox([...this.#byId.values()])
+    } else {
+      const next = this.conversations.slice()
+      applyInboxChanges(next, changes)
+      this.conversations = next
+    }
+    for (const conversation of arrived) {
+      for (const listener of this.#customerMessageListeners) listener(conversation)
+    }
   }
 }

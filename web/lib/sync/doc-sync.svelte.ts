@@ -1,7 +1,12 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are local lookups, or immutable values held in $state.raw and replaced whole: none is meant to be reactive itself */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import type { IndexeddbPersistence } from 'y-indexeddb'
-import type { WebsocketProvider } from 'y-websocket'
+import * as syncProtocol from 'y-protocols/sync'
+import { messageSync, type WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { network } from './network.svelte'
+import { outbox } from './outbox.svelte'
 import { CLOSE_SIGNED_OUT, createLocalPersistence, createSyncProvider } from './provider'
 
 /** What the connection indicator shows. */
@@ -38,32 +43,57 @@ export class DocSync {
   serverSynced = $state(false)
   /** The server ended the session; the socket stays closed. */
   signedOut = $state(false)
+  /** The close code when the server ended the socket for good (4404: no such document). */
+  closedFor = $state<number | null>(null)
   /** 4401s in a row that the API did not confirm; backs off so a disagreement cannot spin. */
   #unconfirmedCloses = 0
   #retryTimer: ReturnType<typeof setTimeout> | undefined
 
+  /**
+   * Ids of local writes (messages) the server has not confirmed yet. Kept in the outbox
+   * (localStorage) too, so a reload made offline still knows what is left to send.
+   */
+  pending = $state.raw<ReadonlySet<string>>(new Set())
+
   readonly provider: WebsocketProvider
   readonly persistence: IndexeddbPersistence
+  readonly docName: string
+  /** Pending ids captured by each probe sent on the current socket, oldest first. */
+  #probes: ReadonlySet<string>[] = []
   #ready = false
   #destroyed = false
   #stopFollowingNetwork: () => void
 
   constructor(options: DocSyncOptions) {
+    this.docName = options.docName
+    performance.mark(`atende:doc-open:${options.docName}`)
+    this.pending = new Set(outbox.pendingOf(options.docName))
     this.persistence = createLocalPersistence(options.doc, options.agentId, options.docName)
     this.provider = createSyncProvider({ doc: options.doc, docName: options.docName })
+    this.#listenForAcknowledgements()
 
-    this.provider.on('status', ({ status }) => (this.socket = status))
+    this.provider.on('status', ({ status }) => {
+      this.socket = status
+      if (status !== 'connected') this.#probes = []
+    })
     this.provider.on('sync', (synced) => {
       this.serverSynced = synced
-      if (synced) this.#unconfirmedCloses = 0
+      if (synced) {
+        performance.mark(`atende:server-synced:${options.docName}`)
+        this.#unconfirmedCloses = 0
+        this.#probe()
+      }
     })
     // y-websocket has already stopped reconnecting (44xx codes are final to it).
     this.provider.on('closed', ({ code }) => {
+      this.closedFor = code
       if (code === CLOSE_SIGNED_OUT && !this.signedOut) void this.#recheckSession(options)
     })
 
     const start = () => {
       if (this.#destroyed) return
+      // Marks for bench/inbox-browser.ts (and the browser's performance panel).
+      performance.mark(`atende:local-loaded:${options.docName}`)
       this.localLoaded = true
       this.#ready = true
       if (network.online) this.provider.connect()
@@ -82,10 +112,81 @@ export class DocSync {
     })
   }
 
-  /** What to show the agent: offline, syncing (connecting or catching up) or synced. */
+  /** What to show the agent: offline, syncing (connecting, catching up, or sending) or synced. */
   get state(): SyncState {
     if (!network.online) return 'offline'
-    return this.socket === 'connected' && this.serverSynced ? 'synced' : 'syncing'
+    return this.socket === 'connected' && this.serverSynced && this.pending.size === 0
+      ? 'synced'
+      : 'syncing'
+  }
+
+  /**
+   * Records local writes (message ids) that were just applied to the doc. They stay pending until
+   * the server acknowledges them; the outbox keeps them across reloads.
+   */
+  markPending(ids: readonly string[]): void {
+    if (ids.length === 0) return
+    this.pending = new Set([...this.pending, ...ids])
+    outbox.add(this.docName, ids)
+    this.#probe()
+  }
+
+  /** Resolves once every update given to y-indexeddb so far is on disk (before a reload, say). */
+  async flush(): Promise<void> {
+    const db = await this.persistence._db.catch(() => null)
+    if (!db || this.#destroyed) return
+    await new Promise<void>((resolve) => {
+      try {
+        // Transactions on one store run in order: when this one completes, earlier writes have.
+        const transaction = db.transaction(['updates'], 'readwrite')
+        transaction.oncomplete = () => resolve()
+        transaction.onerror = () => resolve()
+        transaction.onabort = () => resolve()
+      } catch {
+        resolve()
+      }
+    })
+  }
+
+  /**
+   * Acknowledgements. y-websocket has none, so a probe asks for one: a sync step 1 sent after
+   * local updates. The server handles a socket's frames in order and answers each step 1 with a
+   * step 2, so that answer means every update sent before the probe has been applied (and stored:
+   * the server persists before it broadcasts). Probes are sent only once the socket has synced,
+   * which is when the server's own step 1 has been answered with everything it lacked. A refused
+   * update closes the socket instead, so nothing is confirmed by mistake.
+   */
+  #listenForAcknowledgements(): void {
+    const handlers = this.provider.messageHandlers
+    const handleSync = handlers[messageSync]!
+    handlers[messageSync] = (encoder, decoder, provider, fromSocket, messageType) => {
+      const syncType = decoding.peekVarUint(decoder)
+      const wasSynced = provider.synced
+      handleSync(encoder, decoder, provider, fromSocket, messageType)
+      // The first step 2 of a socket answers y-websocket's own step 1; later ones answer probes.
+      // (Frames from other tabs come through here with `fromSocket` false.)
+      if (fromSocket && wasSynced && syncType === syncProtocol.messageYjsSyncStep2) {
+        const confirmed = this.#probes.shift()
+        if (confirmed) this.#confirm(confirmed)
+      }
+    }
+  }
+
+  #probe(): void {
+    if (this.pending.size === 0 || !this.provider.synced) return
+    const socket = this.provider.ws
+    if (!socket || socket.readyState !== WebSocket.OPEN) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, messageSync)
+    syncProtocol.writeSyncStep1(encoder, this.provider.doc)
+    socket.send(encoding.toUint8Array(encoder))
+    this.#probes.push(new Set(this.pending))
+  }
+
+  #confirm(ids: ReadonlySet<string>): void {
+    const left = [...this.pending].filter((id) => !ids.has(id))
+    if (left.length !== this.pending.size) this.pending = new Set(left)
+    outbox.confirm(this.docName, ids)
   }
 
   async #recheckSession(options: DocSyncOptions): Promise<void> {

@@ -1,5 +1,7 @@
+import * as encoding from 'lib0/encoding'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { WebsocketProvider } from 'y-websocket'
+import { encodeAwarenessUpdate } from 'y-protocols/awareness'
+import { messageAwareness, messageQueryAwareness, WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 
 /** Close code the sync server uses for "signed out or session expired". */
@@ -24,11 +26,50 @@ export interface SyncProviderOptions {
  * closes with a 44xx code and emits `closed`; callers handle `CLOSE_SIGNED_OUT` there.
  */
 export function createSyncProvider(options: SyncProviderOptions): WebsocketProvider {
-  return new WebsocketProvider(syncServerUrl(), options.docName, options.doc, {
+  const provider = new WebsocketProvider(syncServerUrl(), options.docName, options.doc, {
     connect: options.connect ?? false,
     // Keep the backoff short: an agent coming back online should see new messages quickly.
     maxBackoffTime: 5000,
   })
+  publishOwnPresenceOnly(provider)
+  return provider
+}
+
+/**
+ * Stock y-websocket re-sends every awareness change it hears, other people's presence included,
+ * and answers an awareness query with everyone's. Our server lets a socket publish only its own
+ * presence (another peer's awareness id, or another agent's `user.id`, closes the socket with
+ * 4403), so this provider publishes this tab's own state and nothing else.
+ */
+function publishOwnPresenceOnly(provider: WebsocketProvider): void {
+  const { awareness, doc } = provider
+  const ownState = () => {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, messageAwareness)
+    encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, [doc.clientID]))
+    return encoding.toUint8Array(encoder)
+  }
+  awareness.off('update', provider._awarenessUpdateHandler)
+  provider._awarenessUpdateHandler = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === provider) return
+    const { added, updated, removed } = changes
+    if (![...added, ...updated, ...removed].includes(doc.clientID)) return
+    const socket = provider.ws
+    if (provider.wsconnected && socket && socket.readyState === socket.OPEN) socket.send(ownState())
+  }
+  awareness.on('update', provider._awarenessUpdateHandler)
+  provider.messageHandlers[messageQueryAwareness] = (encoder) => {
+    encoding.writeVarUint(encoder, messageAwareness)
+    encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, [doc.clientID]))
+  }
+}
+
+/** The IndexedDB database holding an agent's local copy of a document. */
+export function localDatabaseName(agentId: string, docName: string): string {
+  return `atende:${agentId}:${docName}`
 }
 
 /**
@@ -40,5 +81,5 @@ export function createLocalPersistence(
   agentId: string,
   docName: string,
 ): IndexeddbPersistence {
-  return new IndexeddbPersistence(`atende:${agentId}:${docName}`, doc)
+  return new IndexeddbPersistence(localDatabaseName(agentId, docName), doc)
 }

@@ -1,11 +1,24 @@
-// STUB: the WhatsApp outbound engineer replaces this file's body; keep the exported interface.
+/**
+ * The outbound half of the WhatsApp bridge: agent messages leave through a SQLite outbox (see
+ * outbox.ts for the state machine and the restart rule, sender.ts for the worker, watch.ts for how
+ * messages are found), plus the API agents use around sending (routes.ts).
+ */
 import { Hono } from 'hono'
 import type { AuthEnv } from '../../http/middleware/auth.js'
 import type { Logger } from '../../log.js'
+import { createAgentMediaStore } from '../../store/agent-media.js'
+import { createContactStore } from '../../store/contacts.js'
 import type { Db } from '../../store/db.js'
+import { createSettingsStore } from '../../store/settings.js'
+import { createTemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
 import type { Inbound } from '../inbound/index.js'
+import { attachmentReader } from './attachments.js'
+import { createOutbox } from './outbox.js'
+import { outboundRoutes } from './routes.js'
+import { createSender, type SenderOptions } from './sender.js'
+import { watchConversations } from './watch.js'
 
 export interface OutboundOptions {
   db: Db
@@ -14,6 +27,10 @@ export interface OutboundOptions {
   log: Logger
   dataDir: string
   recordOutbound: Inbound['recordOutbound']
+  /** Worker tuning (tests): backoff, concurrency, clock, timers. */
+  sender?: Partial<
+    Pick<SenderOptions, 'backoff' | 'concurrency' | 'now' | 'timers' | 'uploadTtlMs'>
+  >
 }
 
 export interface Outbound {
@@ -22,9 +39,58 @@ export interface Outbound {
   /** Starts watching conversation docs for agent messages and resumes the outbox. */
   start(): void
   stop(): Promise<void>
+  /** Starts due sends now (tests with `timers: false`). */
+  pump(): void
+  /** Resolves once no send is in flight (tests). */
+  idle(): Promise<void>
 }
 
 export function createOutbound(options: OutboundOptions): Outbound {
-  void options
-  return { apiRoutes: new Hono<AuthEnv>(), start() {}, async stop() {} }
+  const { db, docs, channel, log, dataDir } = options
+  const now = options.sender?.now ?? Date.now
+  const outbox = createOutbox(db)
+  const media = createAgentMediaStore(db)
+  const sender = createSender({
+    ...options.sender,
+    outbox,
+    docs,
+    channel,
+    contacts: createContactStore(db),
+    readAttachment: attachmentReader(media),
+    recordOutbound: options.recordOutbound,
+    log,
+  })
+  const apiRoutes = outboundRoutes({
+    docs,
+    channel,
+    outbox,
+    media,
+    templates: createTemplateStore(db),
+    settings: createSettingsStore(db),
+    log,
+    dataDir,
+    now,
+    wake: () => sender.wake(),
+  })
+  let detach: (() => void) | null = null
+
+  return {
+    apiRoutes,
+    start() {
+      // The restart rule: an attempt cut off mid-call may have reached the customer.
+      const interrupted = outbox.recoverInterrupted(now())
+      if (interrupted > 0)
+        log.warn('sends cut off by a restart marked unknown', { count: interrupted })
+      for (const row of outbox.unsynced()) sender.settle(row.messageId)
+      detach = watchConversations({ docs, outbox, log, now, onQueued: () => sender.wake() })
+      sender.wake()
+    },
+    async stop() {
+      detach?.()
+      detach = null
+      await sender.stop()
+    },
+    pump: () => sender.pump(),
+    idle: () => sender.idle(),
+  }
 }

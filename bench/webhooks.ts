@@ -1,0 +1,266 @@
+/**
+ * Webhook intake throughput: bursts of 3,000 signed deliveries (one customer message each, from 30
+ * customers), 32 requests in flight over keep-alive connections, bodies signed beforehand. Four
+ * bursts each, alternating between a bare floor (node:http in a child process: HMAC check and
+ * JSON.parse, nothing stored) and Atende (signature, durable SQLite commit before the 200, then
+ * the documents), in the same run. The best burst of each is compared (steady state), and every
+ * message Atende acknowledged is looked for in the documents through the stock y-websocket client.
+ *
+ *   node --import tsx bench/webhooks.ts          (BURSTS=4 PER_BURST=3000 IN_FLIGHT=32)
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import http from 'node:http'
+import {
+  conversationDocName,
+  INBOX_DOC,
+  readInbox,
+  readMessages,
+  type CustomerMessage,
+} from '@atende/shared'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { signWebhook } from '../sync-server/src/whatsapp/signature.js'
+import {
+  messagesWebhook,
+  metaJson,
+  newWamid,
+  textMessage,
+  type Business,
+} from '../sync-server/src/whatsapp/simulator/payloads.js'
+import { api, startAtende, startProcess } from './lib/process.js'
+
+const BURSTS = Number(process.env.BURSTS ?? 4)
+const PER_BURST = Number(process.env.PER_BURST ?? 3000)
+const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32)
+const CUSTOMERS = 30
+const APP_SECRET = 'bench-app-secret-0123456789abcdef'
+const business: Business = {
+  wabaId: '102290129340398',
+  phoneNumberId: '106540352242922',
+  displayPhoneNumber: '15550783881',
+}
+
+/** The floor: what any webhook receiver must do at the least (child process, `--floor`). */
+function runFloor(): void {
+  const secret = process.env.APP_SECRET!
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const expected = Buffer.from(
+        'sha256=' + createHmac('sha256', secret).update(body).digest('hex'),
+      )
+      const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''))
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        res.writeHead(401).end()
+        return
+      }
+      try {
+        JSON.parse(body.toString('utf8'))
+      } catch {
+        res.writeHead(400).end()
+        return
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('EVENT_RECEIVED')
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`floor listening on ${(server.address() as { port: number }).port}\n`)
+  })
+}
+
+interface Delivery {
+  wamid: string
+  body: Buffer
+  signature: string
+}
+
+const waIdOf = (customer: number) => `55119${String(70000000 + customer).padStart(8, '0')}`
+
+function prepareBurst(burst: number): Delivery[] {
+  const base = Math.floor(Date.now() / 1000) - 3600 + burst * 100
+  return Array.from({ length: PER_BURST }, (_, i) => {
+    const waId = waIdOf(i % CUSTOMERS)
+    const wamid = newWamid(waId)
+    const message = textMessage(
+      waId,
+      `Burst ${burst} message ${i}: I would like to know where my order is`,
+      {
+        id: wamid,
+        timestamp: base + Math.floor(i / CUSTOMERS),
+      },
+    )
+    const body = Buffer.from(
+      metaJson(messagesWebhook(business, { waId, name: `Customer ${i % CUSTOMERS}` }, message)),
+    )
+    return { wamid, body, signature: signWebhook(body, APP_SECRET) }
+  })
+}
+
+interface BurstResult {
+  perSecond: number
+  p99: number
+  acknowledged: string[]
+}
+
+function post(agent: http.Agent, port: number, delivery: Delivery): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': delivery.body.length,
+          'x-hub-signature-256': delivery.signature,
+        },
+      },
+      (response) => {
+        response.resume()
+        response.on('end', () => resolve(response.statusCode ?? 0))
+      },
+    )
+    request.on('error', reject)
+    request.end(delivery.body)
+  })
+}
+
+async function burst(port: number, deliveries: Delivery[]): Promise<BurstResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
+  const latencies: number[] = []
+  const acknowledged: string[] = []
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < deliveries.length) {
+        const delivery = deliveries[next++]!
+        const sent = performance.now()
+        const status = await post(agent, port, delivery)
+        latencies.push(performance.now() - sent)
+        if (status === 200) acknowledged.push(delivery.wamid)
+        else throw new Error(`a delivery answered ${status}`)
+      }
+    }),
+  )
+  const elapsed = performance.now() - started
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  return {
+    perSecond: (deliveries.length / elapsed) * 1000,
+    p99: latencies[Math.floor(latencies.length * 0.99)]!,
+    acknowledged,
+  }
+}
+
+function connect(wsBase: string, name: string, token: string) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(`${wsBase}/sync`, name, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+  })
+  const synced = new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+  return { doc, synced, destroy: () => (provider.destroy(), doc.destroy()) }
+}
+
+/** Every acknowledged wamid, looked for in the conversation docs (waits for the apply to finish). */
+async function verify(
+  url: string,
+  token: string,
+  acknowledged: Set<string>,
+): Promise<{ found: number; ms: number }> {
+  const started = performance.now()
+  const wsBase = url.replace(/^http/, 'ws')
+  for (;;) {
+    const inbox = connect(wsBase, INBOX_DOC, token)
+    await inbox.synced
+    const ids = readInbox(inbox.doc).map((card) => card.id)
+    inbox.destroy()
+    const found = new Set<string>()
+    for (const id of ids) {
+      const conversation = connect(wsBase, conversationDocName(id), token)
+      await conversation.synced
+      for (const message of readMessages(conversation.doc) as CustomerMessage[])
+        found.add(message.waMessageId)
+      conversation.destroy()
+    }
+    const missing = [...acknowledged].filter((wamid) => !found.has(wamid)).length
+    if (missing === 0) return { found: acknowledged.size, ms: performance.now() - started }
+    if (performance.now() - started > 60_000)
+      throw new Error(`${missing} acknowledged messages are missing from the documents`)
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+async function main(): Promise<void> {
+  const ours = await startAtende({
+    WHATSAPP_API_BASE: 'http://127.0.0.1:9/v25.0',
+    WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+    WHATSAPP_PHONE_NUMBER_ID: business.phoneNumberId,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
+  })
+  const floor = await startProcess(
+    ['--import', 'tsx', 'bench/webhooks.ts', '--floor'],
+    { APP_SECRET },
+    /floor listening on (\d+)/,
+  )
+  const targets = [
+    { label: 'floor (node:http, HMAC + JSON.parse)', port: floor.port },
+    { label: 'atende (durable intake + documents)', port: ours.port },
+  ]
+  const results = new Map<string, BurstResult[]>(targets.map((t) => [t.label, []]))
+  const acknowledged = new Set<string>()
+  try {
+    for (let i = 0; i < BURSTS; i++) {
+      for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
+        const deliveries = prepareBurst(i * 2 + (target.port === ours.port ? 1 : 0))
+        const result = await burst(target.port, deliveries)
+        results.get(target.label)!.push(result)
+        if (target.port === ours.port)
+          for (const wamid of result.acknowledged) acknowledged.add(wamid)
+        process.stdout.write(
+          `  burst ${i + 1} ${target.label.padEnd(40)} ${result.perSecond.toFixed(0).padStart(6)} /s  p99 ${result.p99.toFixed(1)} ms\n`,
+        )
+      }
+    }
+    const admin = await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', {
+      email: 'admin@bench.local',
+      password: 'bench password',
+    })
+    const check = await verify(ours.url, admin.token, acknowledged)
+
+    console.log(
+      `\nwebhook intake: ${BURSTS} bursts of ${PER_BURST} signed deliveries, ${CUSTOMERS} customers, ${IN_FLIGHT} in flight, keep-alive`,
+    )
+    const best = new Map<string, BurstResult>()
+    for (const [label, bursts] of results) {
+      const top = bursts.reduce((a, b) => (b.perSecond > a.perSecond ? b : a))
+      best.set(label, top)
+      console.log(
+        `  ${label.padEnd(40)} best ${top.perSecond.toFixed(0).padStart(6)} /s  p99 ${top.p99.toFixed(1)} ms   bursts ${bursts.map((b) => b.perSecond.toFixed(0)).join(', ')}`,
+      )
+    }
+    const ratio = best.get(targets[1]!.label)!.perSecond / best.get(targets[0]!.label)!.perSecond
+    console.log(`  ratio atende / floor: ${ratio.toFixed(2)}x (goal >= 0.50x)`)
+    console.log(
+      `  durability: all ${check.found} acknowledged messages found in the documents (checked in ${check.ms.toFixed(0)} ms)`,
+    )
+  } finally {
+    await ours.stop()
+    await floor.stop()
+  }
+}
+
+if (process.argv.includes('--floor')) runFloor()
+else {
+  await main()
+  process.exit(0)
+}

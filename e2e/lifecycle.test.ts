@@ -1,0 +1,150 @@
+/**
+ * Journey: a conversation's life. Ana transfers a conversation to Bob, whose bell rings with it
+ * and whose thread shows the transfer; Bob closes it (its history goes to a ticket, the card
+ * leaves the inbox); a conversation is deleted only after a warning that nothing is kept, which
+ * suggests closing instead, and only its assignee or an admin is offered the button.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  startServer,
+  type TestServer,
+} from './helpers.js'
+
+let meta: FakeMeta
+let server: TestServer
+let browser: Browser
+const ana = { name: 'Ana Souza', email: 'ana@e2e.atende.test', password: 'ana-password-123' }
+const bob = { name: 'Bob Lima', email: 'bob@e2e.atende.test', password: 'bob-password-123' }
+let anaToken: string
+
+beforeAll(async () => {
+  meta = await startFakeMeta()
+  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
+  const adminToken = (await apiSignIn(server)).token!
+  for (const agent of [ana, bob])
+    await api(server, adminToken, 'POST', '/agents', { ...agent, role: 'agent' })
+  anaToken = (await apiSignIn(server, ana)).token!
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  await meta?.close()
+})
+
+/** Ana opens a conversation with a customer (assigned to her), and the customer writes. */
+async function conversationWith(waId: string, name: string, text: string): Promise<string> {
+  const started = await api<{ conversation: { id: string } }>(
+    server,
+    anaToken,
+    'POST',
+    '/conversations',
+    {
+      phone: `+${waId}`,
+      name,
+    },
+  )
+  await meta.webhook(server.url, meta.messages({ waId, name }, textMessage(waId, text)))
+  return started.conversation.id
+}
+
+async function signedIn(credentials: typeof ana): Promise<Page> {
+  const { page } = await openPage(browser)
+  await signInThroughForm(page, server, undefined, credentials)
+  return page
+}
+
+const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
+const card = (page: Page, name: string) =>
+  page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(name) })
+
+test('transfer: Bob is notified and sees it; then Bob closes the conversation into a ticket', async () => {
+  const id = await conversationWith('5511911112222', 'Maria Silva', 'Meu pedido atrasou')
+  const [anaPage, bobPage] = await Promise.all([signedIn(ana), signedIn(bob)])
+  await bobPage.getByRole('button', { name: 'Notifications', exact: true }).waitFor()
+  await bobPage.locator('[data-live="true"]').waitFor({ state: 'attached' })
+
+  await anaPage.goto(`${server.url}/inbox/${id}`)
+  await anaPage.getByText('Meu pedido atrasou').first().waitFor()
+  await actions(anaPage).getByRole('button', { name: 'Transfer' }).click()
+  const dialog = anaPage.getByRole('dialog', { name: 'Transfer the conversation' })
+  await dialog.getByRole('radio', { name: bob.name }).check()
+  await dialog.getByRole('button', { name: 'Transfer', exact: true }).click()
+  await anaPage.getByText(`Transferred to ${bob.name}`).first().waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+
+  // Bob's bell rings live, and the notification opens the conversation.
+  await bobPage.getByRole('button', { name: 'Notifications, 1 unread' }).click()
+  await bobPage.getByRole('link', { name: /Ana Souza transferred Maria Silva to you/ }).click()
+  await bobPage.waitForURL(`**/inbox/${id}`)
+  await bobPage.getByText('Meu pedido atrasou').first().waitFor()
+  await bobPage
+    .getByRole('region', { name: 'Messages' })
+    .getByText(`Transferred to ${bob.name}`)
+    .waitFor()
+
+  // Bob closes it: asked once, then the history is filed and the card leaves the inbox.
+  await actions(bobPage).getByRole('button', { name: 'Close' }).click()
+  const confirm = bobPage.getByRole('dialog', { name: 'Close this conversation?' })
+  await confirm.getByText(/is filed in the ticket/).waitFor()
+  await confirm.getByRole('button', { name: 'Close conversation' }).click()
+  const toast = bobPage.getByText(/^Conversation closed and filed in ticket #\d{8}-\d{4}$/)
+  await toast.waitFor()
+  const number = (await toast.textContent())!.trim().split('#')[1]!
+  await bobPage.waitForURL((url) => url.pathname === '/inbox')
+  await card(bobPage, 'Maria Silva').waitFor({ state: 'detached' })
+  await card(anaPage, 'Maria Silva').waitFor({ state: 'detached' })
+
+  // The ticket holds the history, the transfer and the close.
+  await bobPage.goto(`${server.url}/tickets?q=${number}`)
+  await bobPage.getByRole('link', { name: `#${number}` }).click()
+  await bobPage.getByRole('list', { name: 'Transcript' }).getByText('Meu pedido atrasou').waitFor()
+  const events = bobPage.getByRole('list', { name: 'Events' })
+  await events.getByText('Ana Souza transferred it to Bob Lima').waitFor()
+  await events.getByText('Bob Lima closed the conversation').waitFor()
+  expect(await bobPage.getByText('Read-only: the history as it was').isVisible()).toBe(true)
+})
+
+test('delete warns that nothing is kept, suggests closing, and is only offered to the assignee', async () => {
+  const id = await conversationWith('5511933334444', 'João Pereira', 'Por favor apaguem meus dados')
+  const [anaPage, bobPage] = await Promise.all([signedIn(ana), signedIn(bob)])
+
+  // Bob is neither the assignee nor an admin: no Delete for him.
+  await bobPage.goto(`${server.url}/inbox/${id}`)
+  await actions(bobPage).getByRole('button', { name: 'Close' }).waitFor()
+  expect(await actions(bobPage).getByRole('button', { name: 'Delete' }).count()).toBe(0)
+
+  await anaPage.goto(`${server.url}/inbox/${id}`)
+  await anaPage.getByText('Por favor apaguem meus dados').first().waitFor()
+  await actions(anaPage).getByRole('button', { name: 'Delete' }).click()
+  const dialog = anaPage.getByRole('dialog', { name: 'Delete this conversation for good?' })
+  await dialog
+    .getByText(
+      'Nothing is kept: every message, internal note and file of this conversation is removed and cannot be recovered.',
+    )
+    .waitFor()
+  await dialog.getByText('To keep its history, close the conversation instead.').waitFor()
+  await dialog.getByRole('button', { name: 'Close instead' }).waitFor()
+
+  // Cancel first: nothing happens.
+  await dialog.getByRole('button', { name: 'Cancel' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  await card(anaPage, 'João Pereira').waitFor()
+
+  await actions(anaPage).getByRole('button', { name: 'Delete' }).click()
+  await dialog.getByRole('button', { name: 'Delete for good' }).click()
+  await anaPage.getByText('Conversation deleted').waitFor()
+  await anaPage.waitForURL((url) => url.pathname === '/inbox')
+  await card(anaPage, 'João Pereira').waitFor({ state: 'detached' })
+  await card(bobPage, 'João Pereira').waitFor({ state: 'detached' })
+  // Nothing was filed: no ticket for it.
+  const tickets = await api<{ tickets: unknown[] }>(server, anaToken, 'GET', '/tickets?q=Jo%C3%A3o')
+  expect(tickets.tickets).toEqual([])
+})

@@ -1,0 +1,118 @@
+/**
+ * Journey: tickets. Ana creates a ticket from the conversation's header, sends its protocol number
+ * to the customer in one click (it reaches the fake Meta like any reply), finds the ticket in the
+ * list (status New, assigned to her) with the filters, opens its read-only transcript and moves
+ * its status on, which the events show.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  startServer,
+  type TestServer,
+} from './helpers.js'
+
+let meta: FakeMeta
+let server: TestServer
+let browser: Browser
+const ana = { name: 'Ana Souza', email: 'ana@e2e.atende.test', password: 'ana-password-123' }
+const customer = { waId: '5511987654321', name: 'Maria Silva' }
+let conversationId: string
+
+beforeAll(async () => {
+  meta = await startFakeMeta()
+  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
+  const adminToken = (await apiSignIn(server)).token!
+  await api(server, adminToken, 'POST', '/agents', { ...ana, role: 'agent' })
+  const anaToken = (await apiSignIn(server, ana)).token!
+  const started = await api<{ conversation: { id: string } }>(
+    server,
+    anaToken,
+    'POST',
+    '/conversations',
+    {
+      phone: `+${customer.waId}`,
+      name: customer.name,
+    },
+  )
+  conversationId = started.conversation.id
+  // The customer writes: the 24-hour window opens, so the protocol number may be sent.
+  const response = await meta.webhook(
+    server.url,
+    meta.messages(customer, textMessage(customer.waId, 'Preciso de um protocolo')),
+  )
+  expect(response.status).toBe(200)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  await meta?.close()
+})
+
+const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
+
+test('create a ticket, send its protocol number, find it in the list, read and move it on', async () => {
+  const { context, page } = await openPage(browser)
+  await signInThroughForm(page, server, undefined, ana)
+  await page.goto(`${server.url}/inbox/${conversationId}`)
+  await page.getByText('Preciso de um protocolo').first().waitFor()
+
+  // Create: the header shows the ticket's number.
+  await actions(page).getByRole('button', { name: 'Create ticket' }).click()
+  const link = actions(page).getByRole('link', { name: /^Ticket #\d{8}-\d{4}$/ })
+  await link.waitFor()
+  const number = (await link.textContent())!.trim().replace('Ticket #', '')
+  await page.getByText(`Ticket #${number} created`).waitFor()
+
+  // One click sends the protocol number: it shows in the thread and reaches the customer.
+  await actions(page).getByRole('button', { name: 'Send protocol number' }).click()
+  const text = `Your protocol number is #${number}`
+  await page.getByRole('region', { name: 'Messages' }).getByText(text).waitFor()
+  const sends = await meta.waitForSends(1)
+  expect(sends[0]).toMatchObject({
+    to: customer.waId,
+    type: 'text',
+    body: { text: { body: text } },
+  })
+
+  // The list: status New, assigned to Ana; the filters narrow it.
+  await page.goto(`${server.url}/tickets`)
+  const table = page.getByRole('table', { name: 'Ticket list' })
+  const row = table.getByRole('row', { name: new RegExp(`#${number}`) })
+  await row.waitFor()
+  expect(await row.getByText('New', { exact: true }).isVisible()).toBe(true)
+  expect(await row.getByText(ana.name).isVisible()).toBe(true)
+  expect(await row.getByText(customer.name).isVisible()).toBe(true)
+
+  await page.getByLabel('Status').selectOption('pending')
+  await page.getByText('No tickets match these filters.').waitFor()
+  await page.getByLabel('Status').selectOption('')
+  await page.getByLabel('Assignee').selectOption('me')
+  await row.waitFor()
+  await page.getByLabel('Search').fill('nobody-like-this')
+  await page.getByText('No tickets match these filters.').waitFor()
+  await page.getByLabel('Search').fill(number)
+  await row.waitFor()
+  expect(new URL(page.url()).searchParams.get('q')).toBe(number)
+
+  // The ticket: the conversation so far, its events; the status moves on with an event.
+  await row.getByRole('link', { name: `#${number}` }).click()
+  await page.getByRole('heading', { name: `Ticket #${number}`, level: 1 }).waitFor()
+  const transcript = page.getByRole('list', { name: 'Transcript' })
+  await transcript.getByText('Preciso de um protocolo').waitFor()
+  await transcript.getByText(text).waitFor()
+  const events = page.getByRole('list', { name: 'Events' })
+  await events.getByText('Ana Souza created the ticket').waitFor()
+  await page.getByRole('link', { name: 'Open the conversation' }).waitFor()
+
+  await page.getByLabel('Status').selectOption('pending')
+  await events.getByText('Ana Souza set the status to Pending').waitFor()
+  await page.locator('[data-status="pending"]').waitFor()
+  await context.close()
+})

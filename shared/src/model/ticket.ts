@@ -1,0 +1,79 @@
+import type { AgentId, ContactId, ConversationId, TicketId } from './ids.js'
+import type { ConversationEventType, MessageKind } from './message.js'
+
+/**
+ * Tickets: the record of one conversation's service. A conversation has at most one ticket; when
+ * the conversation is closed its whole history is filed into the ticket (a transcript that no
+ * longer changes), and the ticket lives on with its own status.
+ */
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
+
+export function isTicketStatus(value: unknown): value is TicketStatus {
+  return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value)
+}
+
+/** A ticket as lists show it. */
+export interface TicketSummary {
+  id: TicketId
+  /** Human protocol number, `YYYYMMDD-NNNN` (the day it was created, then that day's sequence). */
+  number: string
+  status: TicketStatus
+  assigneeId: AgentId | null
+  conversationId: ConversationId
+  contactId: ContactId
+  contactName: string
+  phone: string
+  createdAt: number
+  updatedAt: number
+  /** When the conversation was closed and its history filed here; null while it is live. */
+  filedAt: number | null
+}
+
+/** One message of a ticket's transcript (read-only); notes carry `internal: true`. */
+export interface TicketMessage {
+  id: string
+  kind: MessageKind
+  text: string
+  authorId: string | null
+  /** The author's name when the history was filed (agents may be renamed or removed later). */
+  authorName: string | null
+  createdAt: number
+  /** Internal notes: never seen by the customer. */
+  internal: boolean
+  /** Everything else the message carried: media reference, event, template, delivery status… */
+  [field: string]: unknown
+}
+
+/** Something that happened to a conversation or its ticket, as stored and returned by the API. */
+export interface ConversationEvent {
+  id: string
+  conversationId: ConversationId
+  ticketId: TicketId | null
+  type: ConversationEventType
+  /** Who did it (null for the system). */
+  actorId: AgentId | null
+  /** The agent it concerns: the new assignee of an assignment or transfer. */
+  agentId: AgentId | null
+  /** The new status of a status change. */
+  status: string | null
+  /** A readable summary, in English (the UI may word it from the fields instead). */
+  text: string
+  createdAt: number
+}
+
+/** A ticket with its transcript and events (`GET /api/tickets/:id`). */
+export interface TicketDetail extends TicketSummary {
+  /** False while the conversation is live (its messages are then read from the live doc). */
+  filed: boolean
+  messages: TicketMessage[]
+  events: ConversationEvent[]
+}
+
+/** Formats a protocol number from the day (local calendar date) and that day's sequence. */
+export function formatProtocolNumber(day: Date, sequence: number): string {
+  const yyyy = String(day.getFullYear()).padStart(4, '0')
+  const mm = String(day.getMonth() + 1).padStart(2, '0')
+  const dd = String(day.getDate()).padStart(2, '0')
+  return `${yyyy}${mm}${dd}-${String(sequence).padStart(4, '0')}`
+}

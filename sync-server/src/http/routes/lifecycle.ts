@@ -1,0 +1,136 @@
+/**
+ * `/api/conversations/:id/…`: the server-side actions on a live conversation. Ticket, close,
+ * assign and transfer are open to every signed-in agent; delete to admins and the assignee.
+ *
+ *   POST   /:id/ticket    create the ticket (201), or answer the one it has (200)
+ *   GET    /:id/ticket    the conversation's ticket, 404 when it has none
+ *   POST   /:id/close     file the history into the ticket, delete the live doc → { ticketId }
+ *   DELETE /:id           delete the conversation and its history for good
+ *   POST   /:id/assign    { agentId: uuid | null }
+ *   POST   /:id/transfer  { agentId: uuid }
+ *   GET    /:id/events    the conversation's events, oldest first (closed ones too)
+ */
+import { Hono, type ErrorHandler } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import * as v from 'valibot'
+import { isUuid } from '@atende/shared'
+import { assignConversation } from '../../lifecycle/assign.js'
+import { closeConversation } from '../../lifecycle/close.js'
+import { deleteConversation } from '../../lifecycle/delete.js'
+import {
+  createLifecycleDeps,
+  LifecycleError,
+  type LifecycleDeps,
+  type LifecycleErrorCode,
+} from '../../lifecycle/events.js'
+import { createTicket } from '../../lifecycle/ticket.js'
+import type { Logger } from '../../log.js'
+import type { Db } from '../../store/db.js'
+import { ConversationNotLive } from '../../store/transcripts.js'
+import type { DocManager } from '../../sync/docs.js'
+import { ApiError, errorResponse, handleError } from '../errors.js'
+import type { AuthEnv } from '../middleware/auth.js'
+import { readJson } from '../validate.js'
+
+export interface LifecycleRoutesOptions {
+  db: Db
+  docs: DocManager
+  log: Logger
+}
+
+const STATUS: Record<LifecycleErrorCode, ContentfulStatusCode> = {
+  conversation_not_found: 404,
+  ticket_not_found: 404,
+  agent_not_found: 404,
+  contact_not_found: 404,
+  contact_exists: 409,
+  forbidden: 403,
+}
+
+/** `onError` of the lifecycle sub-apps: typed lifecycle errors keep their status, the rest as usual. */
+export function lifecycleErrors(log: Logger): ErrorHandler {
+  const fallback = handleError(log)
+  return (err, c) => {
+    if (err instanceof LifecycleError) {
+      return errorResponse(c, { status: STATUS[err.code], code: err.code, message: err.message })
+    }
+    if (err instanceof ConversationNotLive) {
+      return errorResponse(c, { status: 404, code: err.code, message: err.message })
+    }
+    return fallback(err, c)
+  }
+}
+
+/** The lower-cased id from the path, or a 404 for anything that is not a uuid. */
+export function idParam(value: string, code: LifecycleErrorCode, what: string): string {
+  if (!isUuid(value)) throw new ApiError(404, code, `There is no such ${what}`)
+  return value.toLowerCase()
+}
+
+const AgentId = v.pipe(
+  v.string('must be an agent id'),
+  v.check((id: string) => isUuid(id), 'must be an agent id'),
+  v.toLowerCase(),
+)
+const AssignBody = v.object({ agentId: v.nullable(AgentId) })
+const TransferBody = v.object({ agentId: AgentId })
+
+/** Mount at `/conversations` behind `requireSession`. */
+export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps): Hono<AuthEnv> {
+  const deps = 'transcripts' in options ? options : createLifecycleDeps(options)
+  const conversation = (id: string) => idParam(id, 'conversation_not_found', 'conversation')
+
+  return new Hono<AuthEnv>()
+    .onError(lifecycleErrors(deps.log))
+
+    .post('/:id/ticket', (c) => {
+      const { ticket, created } = createTicket(
+        deps,
+        conversation(c.req.param('id')),
+        c.get('actor'),
+      )
+      return c.json({ ticket }, created ? 201 : 200)
+    })
+
+    .get('/:id/ticket', (c) => {
+      const ticket = deps.tickets.forConversation(conversation(c.req.param('id')))
+      if (!ticket) throw new LifecycleError('ticket_not_found', 'This conversation has no ticket')
+      return c.json({ ticket })
+    })
+
+    .post('/:id/close', (c) => {
+      const { ticket, filed } = closeConversation(
+        deps,
+        conversation(c.req.param('id')),
+        c.get('actor'),
+      )
+      return c.json({ ticketId: ticket.id, ticketNumber: ticket.number, filed })
+    })
+
+    .delete('/:id', (c) => {
+      const { ticketId } = deleteConversation(deps, conversation(c.req.param('id')), c.get('actor'))
+      return c.json({ deleted: true, ticketId })
+    })
+
+    .post('/:id/assign', async (c) => {
+      const id = conversation(c.req.param('id'))
+      const { agentId } = await readJson(c, AssignBody)
+      const result = assignConversation(deps, id, agentId, c.get('actor'), 'assign')
+      return c.json({ assigneeId: result.assigneeId, event: result.event })
+    })
+
+    .post('/:id/transfer', async (c) => {
+      const id = conversation(c.req.param('id'))
+      const { agentId } = await readJson(c, TransferBody)
+      const result = assignConversation(deps, id, agentId, c.get('actor'), 'transfer')
+      return c.json({ assigneeId: result.assigneeId, event: result.event })
+    })
+
+    .get('/:id/events', (c) => {
+      const id = conversation(c.req.param('id'))
+      if (!deps.conversations.get(id)) {
+        throw new LifecycleError('conversation_not_found', 'There is no such conversation')
+      }
+      return c.json({ events: deps.events.forConversation(id) })
+    })
+}

@@ -1,0 +1,338 @@
+/**
+ * Webhook payloads → plain operations (messages, reactions, statuses), with no I/O: every entry,
+ * change, message and status is visited, anything malformed is skipped with a note (never a
+ * body, number or wa_id), and any message type we do not know becomes a visible `unsupported`
+ * message. Message and media ids are derived from the wamid, so applying the same delivery twice
+ * (a redelivery, or a replay after a crash) always names the same message.
+ */
+import { createHash } from 'node:crypto'
+import type {
+  CustomerMessage,
+  CustomerMessageType,
+  LocationPayload,
+  MediaRef,
+  MessageId,
+  SharedContact,
+} from '@atende/shared'
+import type { WhatsAppIdentity } from '../../store/contacts.js'
+import type { MediaKind } from '../../store/media.js'
+import type { WaStatus } from '../../store/wa-messages.js'
+import { GraphError } from '../graph.js'
+import { summarize } from './summary.js'
+
+export interface InboundSender {
+  identity: WhatsAppIdentity
+  profileName: string | null
+}
+
+/** A customer message, ready to write once its author and quoted message are resolved. */
+export type CustomerMessageDraft = Omit<CustomerMessage, 'authorId' | 'replyTo'>
+
+export interface MediaDownload {
+  mediaId: string
+  waMediaId: string
+  kind: MediaKind
+  mimeType: string
+  fileName: string | null
+  sha256: string | null
+}
+
+export type InboundOp =
+  | {
+      kind: 'message'
+      sender: InboundSender
+      wamid: string
+      at: number
+      /** `context.id`: the wamid of the message this one quotes. */
+      quotedWamid: string | null
+      message: CustomerMessageDraft
+      media: MediaDownload | null
+    }
+  | {
+      kind: 'reaction'
+      sender: InboundSender
+      wamid: string
+      at: number
+      targetWamid: string
+      /** Null: the reaction was removed. */
+      emoji: string | null
+    }
+  | { kind: 'status'; wamid: string; status: WaStatus; at: number; error: string | null }
+
+export interface ParseResult {
+  ops: InboundOp[]
+  /** Why parts were skipped, for the log: no content, only shapes. */
+  notes: string[]
+}
+
+export interface ParseOptions {
+  /** The business number we serve; changes for another number are skipped. */
+  phoneNumberId?: string | null
+  /** When the delivery arrived (ms): stands in for a missing or unreadable timestamp. */
+  receivedAt: number
+}
+
+type Json = Record<string, unknown>
+
+const MEDIA_KINDS = new Set<string>(['image', 'video', 'audio', 'document', 'sticker'])
+const DEFAULT_MIME: Record<MediaKind, string> = {
+  image: 'image/jpeg',
+  video: 'video/mp4',
+  audio: 'audio/ogg',
+  document: 'application/octet-stream',
+  sticker: 'image/webp',
+}
+const STATUSES: Record<string, WaStatus> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  // A voice note was played: it was read, and receipts have no further step.
+  played: 'read',
+  failed: 'failed',
+}
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
+const isWamid = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 512
+
+/** A uuid derived from `name` (SHA-256, shaped as an RFC 4122 v5-style uuid). */
+export function derivedUuid(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex')
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+/** Our message id for a customer's wamid: the same however often the message is delivered. */
+export const messageIdFor = (wamid: string) => derivedUuid(`wa-message:${wamid}`) as MessageId
+/** Our media id for the file of a customer's message. */
+export const mediaIdFor = (wamid: string) => derivedUuid(`wa-media:${wamid}`)
+
+/** WhatsApp timestamps are Unix seconds as strings. */
+export function timestampMs(value: unknown, fallback: number): number {
+  const seconds =
+    typeof value === 'string' ? Number(value) : typeof value === 'number' ? value : NaN
+  return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : fallback
+}
+
+/** The sender of `from` among `value.contacts`: wa_id first, the business-scoped user_id second. */
+export function senderOf(from: string | undefined, contacts: unknown[]): InboundSender {
+  const entries = contacts.filter(isObject)
+  const entry =
+    entries.find((c) => from !== undefined && (c.wa_id === from || c.user_id === from)) ??
+    (entries.length === 1 ? entries[0] : undefined)
+  const entryWaId = str(entry?.wa_id)
+  const entryUserId = str(entry?.user_id)
+  const waId = entryWaId ?? (from && /^\d+$/.test(from) && from !== entryUserId ? from : null)
+  const userId = entryUserId ?? (!waId && from ? from : null)
+  const profile = entry?.profile
+  const profileName = isObject(profile) ? (str(profile.name)?.trim() ?? null) : null
+  return { identity: { waId, userId }, profileName: profileName || null }
+}
+
+/** Parses one webhook delivery (already JSON-parsed) into operations, in delivery order. */
+export function parseWebhook(payload: unknown, options: ParseOptions): ParseResult {
+  const ops: InboundOp[] = []
+  const notes: string[] = []
+  if (!isObject(payload) || payload.object !== 'whatsapp_business_account') {
+    notes.push('not a whatsapp_business_account delivery')
+    return { ops, notes }
+  }
+  for (const entry of list(payload.entry)) {
+    if (!isObject(entry)) continue
+    for (const change of list(entry.changes)) {
+      if (!isObject(change) || !isObject(change.value)) continue
+      if (change.field !== 'messages') {
+        notes.push(`change field ${String(change.field).slice(0, 40)} ignored`)
+        continue
+      }
+      parseChange(change.value, options, ops, notes)
+    }
+  }
+  return { ops, notes }
+}
+
+function parseChange(value: Json, options: ParseOptions, ops: InboundOp[], notes: string[]): void {
+  const phoneNumberId = isObject(value.metadata) ? str(value.metadata.phone_number_id) : undefined
+  if (options.phoneNumberId && phoneNumberId && phoneNumberId !== options.phoneNumberId) {
+    notes.push('change for another phone number id skipped')
+    return
+  }
+  const contacts = list(value.contacts)
+  for (const raw of list(value.messages)) {
+    const op = isObject(raw) ? parseMessage(raw, contacts, options.receivedAt) : null
+    if (op) ops.push(op)
+    else notes.push('message without an id skipped')
+  }
+  for (const raw of list(value.statuses)) {
+    const op = isObject(raw) ? parseStatus(raw, options.receivedAt) : null
+    if (op) ops.push(op)
+    else
+      notes.push(
+        `status skipped: ${isObject(raw) ? String(raw.status).slice(0, 20) : 'not an object'}`,
+      )
+  }
+  for (const error of list(value.errors)) {
+    if (isObject(error)) notes.push(`delivery error ${String(error.code)}`)
+  }
+}
+
+function parseMessage(raw: Json, contacts: unknown[], receivedAt: number): InboundOp | null {
+  const wamid = raw.id
+  if (!isWamid(wamid)) return null
+  const sender = senderOf(str(raw.from), contacts)
+  const at = timestampMs(raw.timestamp, receivedAt)
+  const type = str(raw.type) ?? 'unknown'
+
+  if (type === 'reaction' && isObject(raw.reaction) && isWamid(raw.reaction.message_id)) {
+    const emoji = str(raw.reaction.emoji) ?? null
+    return { kind: 'reaction', sender, wamid, at, targetWamid: raw.reaction.message_id, emoji }
+  }
+  const { fields, media } = messageFields(wamid, type, raw)
+  const message = {
+    id: messageIdFor(wamid),
+    kind: 'customer',
+    waMessageId: wamid,
+    createdAt: at,
+    ...fields,
+  } as CustomerMessageDraft
+  const context = isObject(raw.context) ? str(raw.context.id) : undefined
+  return { kind: 'message', sender, wamid, at, quotedWamid: context ?? null, message, media }
+}
+
+type Fields = Pick<CustomerMessage, 'type' | 'text'> &
+  Partial<Pick<CustomerMessage, 'media' | 'location' | 'contacts' | 'choice' | 'originalType'>>
+
+/** The documented CustomerMessage fields of one WhatsApp message type. */
+export function messageFields(
+  wamid: string,
+  type: string,
+  raw: Json,
+): { fields: Fields; media: MediaDownload | null } {
+  const body = raw[type]
+  if (type === 'text' && isObject(body) && typeof body.body === 'string') {
+    return { fields: { type: 'text', text: body.body }, media: null }
+  }
+  if (MEDIA_KINDS.has(type) && isObject(body) && str(body.id)) {
+    return mediaFields(wamid, type as MediaKind, body)
+  }
+  if (
+    type === 'location' &&
+    isObject(body) &&
+    isFiniteNumber(body.latitude) &&
+    isFiniteNumber(body.longitude)
+  ) {
+    const location: LocationPayload = {
+      latitude: Number(body.latitude),
+      longitude: Number(body.longitude),
+    }
+    if (str(body.name)) location.name = str(body.name)
+    if (str(body.address)) location.address = str(body.address)
+    return {
+      fields: { type: 'location', text: summarize.location(location), location },
+      media: null,
+    }
+  }
+  if (type === 'contacts' && Array.isArray(body) && body.length > 0) {
+    const contacts = body.filter(isObject).map(sharedContact)
+    return {
+      fields: { type: 'contacts', text: summarize.contacts(contacts), contacts },
+      media: null,
+    }
+  }
+  if (type === 'interactive' && isObject(body)) {
+    const kind = str(body.type)
+    const reply = kind ? body[kind] : undefined
+    if ((kind === 'button_reply' || kind === 'list_reply') && isObject(reply)) {
+      const choice = { id: String(reply.id ?? ''), title: String(reply.title ?? '') }
+      return { fields: { type: 'interactive', text: choice.title, choice }, media: null }
+    }
+    return unsupported(`interactive:${kind ?? 'unknown'}`, raw)
+  }
+  if (type === 'button' && isObject(body)) {
+    const choice = { id: String(body.payload ?? ''), title: String(body.text ?? '') }
+    return { fields: { type: 'button', text: choice.title, choice }, media: null }
+  }
+  return unsupported(type, raw)
+}
+
+function mediaFields(
+  wamid: string,
+  kind: MediaKind,
+  body: Json,
+): { fields: Fields; media: MediaDownload } {
+  const mimeType = str(body.mime_type) ?? DEFAULT_MIME[kind]
+  const ref: MediaRef = { mediaId: mediaIdFor(wamid), mimeType }
+  const fileName = str(body.filename)
+  const caption = str(body.caption)
+  const sha256 = str(body.sha256)
+  if (fileName) ref.fileName = fileName
+  if (caption) ref.caption = caption
+  if (sha256) ref.sha256 = sha256
+  if (body.voice === true) ref.voice = true
+  if (body.animated === true) ref.animated = true
+  const media: MediaDownload = {
+    mediaId: ref.mediaId,
+    waMediaId: String(body.id),
+    kind,
+    mimeType,
+    fileName: fileName ?? null,
+    sha256: sha256 ?? null,
+  }
+  return {
+    fields: { type: kind as CustomerMessageType, text: summarize.media(kind, ref), media: ref },
+    media,
+  }
+}
+
+function sharedContact(raw: Json): SharedContact {
+  const name = isObject(raw.name)
+    ? (str(raw.name.formatted_name) ??
+      [str(raw.name.first_name), str(raw.name.last_name)].filter(Boolean).join(' '))
+    : ''
+  const phones = list(raw.phones)
+    .filter(isObject)
+    .map((phone) => str(phone.phone) ?? str(phone.wa_id))
+    .filter((phone): phone is string => phone !== undefined)
+  return { name, phones }
+}
+
+function unsupported(originalType: string, raw: Json): { fields: Fields; media: null } {
+  const system = raw.system
+  const text =
+    originalType === 'system' && isObject(system) && str(system.body)
+      ? String(system.body)
+      : summarize.unsupported(originalType)
+  return { fields: { type: 'unsupported', text, originalType }, media: null }
+}
+
+function parseStatus(raw: Json, receivedAt: number): InboundOp | null {
+  const wamid = raw.id
+  const status = typeof raw.status === 'string' ? STATUSES[raw.status] : undefined
+  if (!isWamid(wamid) || !status) return null
+  const at = timestampMs(raw.timestamp, receivedAt)
+  return {
+    kind: 'status',
+    wamid,
+    status,
+    at,
+    error: status === 'failed' ? failureReason(raw) : null,
+  }
+}
+
+/** What an agent reads next to a failed message: our wording when the code is known. */
+export function failureReason(raw: Json): string {
+  const error = list(raw.errors).find(isObject)
+  if (!error) return 'WhatsApp could not deliver the message'
+  const code = typeof error.code === 'number' ? error.code : Number(error.code)
+  const details = isObject(error.error_data) ? str(error.error_data.details) : undefined
+  const message = details ?? str(error.message) ?? str(error.title) ?? ''
+  return new GraphError(Number.isFinite(code) ? code : 0, message, null).readable
+}
+
+function isFiniteNumber(value: unknown): boolean {
+  return (typeof value === 'number' || typeof value === 'string') && Number.isFinite(Number(value))
+}

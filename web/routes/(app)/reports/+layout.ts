@@ -1,0 +1,5 @@
+import { filtersFrom } from './report-query'
+
+export function load({ url }) {
+  return { filters: filtersFrom(url) }
+}
