@@ -1,12 +1,13 @@
 /**
- * Not a journey: refreshes docs/screenshots/inbox-en.png and inbox-pt-BR.png from the built app,
- * small (a 960×600 viewport) so the repository stays light. A few conversations are opened through
- * the API first so the list is not empty.
+ * Not a journey: refreshes docs/screenshots/inbox-en.png and inbox-pt-BR.png from the built app
+ * (1280×720, so all three columns show). A few conversations are opened through the API and a
+ * customer writes through the fake Meta, so the list and the thread are not empty.
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, test } from 'vitest'
+import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
 import {
   api,
   apiSignIn,
@@ -25,23 +26,31 @@ const CONTACTS = [
   { phone: '+5531991234567', name: 'Padaria Pão Quente' },
 ]
 
+let meta: FakeMeta
 let server: TestServer
 let browser: Browser
 
 beforeAll(async () => {
+  meta = await startFakeMeta()
   ;[server, browser] = await Promise.all([
-    startServer(),
+    startServer(meta.env),
     launchBrowser(),
     mkdir(OUT_DIR, { recursive: true }),
   ])
   const { token } = await apiSignIn(server)
   if (!token) throw new Error(`the admin cannot sign in:\n${server.output()}`)
   for (const contact of CONTACTS) await api(server, token, 'POST', '/conversations', contact)
+  const maria = { waId: CONTACTS[0]!.phone.slice(1), name: CONTACTS[0]!.name }
+  await meta.webhook(
+    server.url,
+    meta.messages(maria, textMessage(maria.waId, 'Oi! Meu pedido #4821 ainda não chegou.')),
+  )
 })
 
 afterAll(async () => {
   await browser?.close()
   await server?.stop()
+  await meta?.close()
 })
 
 const cases = [
@@ -61,7 +70,7 @@ for (const { locale, labels, conversations } of cases) {
   test(`screenshot of /inbox in ${locale}`, async () => {
     const { context, page } = await openPage(browser, {
       locale,
-      viewport: { width: 960, height: 600 },
+      viewport: { width: 1280, height: 720 },
     })
     await page.goto(`${server.url}/login`)
     await signInThroughForm(page, server, labels)
@@ -69,6 +78,14 @@ for (const { locale, labels, conversations } of cases) {
     await page.locator('[role="status"][data-state="synced"]').waitFor()
     const list = page.getByRole('list', { name: conversations })
     for (const { name } of CONTACTS) await list.getByText(name, { exact: true }).waitFor()
+    await list.getByText(CONTACTS[0]!.name, { exact: true }).click()
+    const thread = page.getByRole('region', { name: CONTACTS[0]!.name })
+    await thread.getByText('Oi! Meu pedido #4821 ainda não chegou.').waitFor()
+    await page
+      .getByRole('complementary')
+      .getByRole('heading', { name: CONTACTS[0]!.name, level: 3 })
+      .waitFor()
+    await page.locator('[role="status"][data-state="synced"]').waitFor()
     await page.screenshot({ path: path.join(OUT_DIR, `inbox-${locale}.png`) })
     await context.close()
   })
