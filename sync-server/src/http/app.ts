@@ -18,6 +18,7 @@ import { createLoginThrottle, type LoginThrottle } from './login-throttle.js'
 import { requireSession, type AuthEnv } from './middleware/auth.js'
 import { sameOrigin } from './middleware/same-origin.js'
 import { agentsRoutes } from './routes/agents.js'
+import { cannedResponseRoutes } from './routes/canned-responses.js'
 import { loginRoutes, sessionRoutes } from './routes/auth.js'
 import { contactRoutes } from './routes/contacts.js'
 import { conversationRoutes } from './routes/conversations.js'
@@ -92,6 +93,7 @@ export function createApp(options: AppOptions): Hono {
   api.route('/tickets', ticketRoutes({ db, docs: sync.docs, log }))
   api.route('/contacts', contactRoutes({ db, docs: sync.docs, log }))
   api.route('/reports', reportRoutes({ db, accounts }))
+  api.route('/canned-responses', cannedResponseRoutes({ db }))
   if (options.whatsapp) {
     // Uploads carry files: the media routes set their own, larger body limit.
     api.route('/media', options.whatsapp.media)

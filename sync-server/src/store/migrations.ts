@@ -7,6 +7,7 @@ import { whatsappOutbound } from './migrations/005-whatsapp-outbound.js'
 import { notifications } from './migrations/006-notifications.js'
 import { tickets } from './migrations/007-tickets.js'
 import { reports } from './migrations/008-reports.js'
+import { cannedResponses } from './migrations/009-canned-responses.js'
 
 export interface Migration {
   id: number
@@ -95,4 +96,5 @@ export const MIGRATIONS: Migration[] = [
   notifications,
   tickets,
   reports,
+  cannedResponses,
 ]

@@ -1,0 +1,138 @@
+/**
+ * Journey: canned responses in the composer. An agent creates one from the popup, types "/" to
+ * search and pick it, edits the text it put in the textbox and sends: the customer (the fake
+ * Meta) gets the edited text exactly once. The lightning button opens the same list, filtered by
+ * the composer's mode.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  startServer,
+  type TestServer,
+} from './helpers.js'
+
+let meta: FakeMeta
+let server: TestServer
+let browser: Browser
+const ana = { name: 'Ana Souza', email: 'ana@e2e.atende.test', password: 'ana-password-123' }
+const customer = { waId: '5511987654321', name: 'Maria Silva' }
+let conversationId: string
+
+beforeAll(async () => {
+  meta = await startFakeMeta()
+  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
+  const adminToken = (await apiSignIn(server)).token!
+  await api(server, adminToken, 'POST', '/agents', { ...ana, role: 'agent' })
+  const anaToken = (await apiSignIn(server, ana)).token!
+  const started = await api<{ conversation: { id: string } }>(
+    server,
+    anaToken,
+    'POST',
+    '/conversations',
+    { phone: `+${customer.waId}`, name: customer.name },
+  )
+  conversationId = started.conversation.id
+  // The customer writes: the 24-hour window opens, so replies may be sent.
+  const response = await meta.webhook(
+    server.url,
+    meta.messages(customer, textMessage(customer.waId, 'Oi, qual o prazo de entrega?')),
+  )
+  expect(response.status).toBe(200)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+  await meta?.close()
+})
+
+async function openConversation(): Promise<Page> {
+  const { page } = await openPage(browser)
+  await signInThroughForm(page, server, undefined, ana)
+  await page.goto(`${server.url}/inbox/${conversationId}`)
+  await thread(page).getByText('Oi, qual o prazo de entrega?').waitFor()
+  return page
+}
+
+const thread = (page: Page) => page.getByRole('region', { name: 'Messages' })
+const list = (page: Page) => page.getByRole('listbox', { name: 'Canned responses' })
+
+test('create a canned response, pick it with "/", edit it and send it once', async () => {
+  const page = await openConversation()
+  const box = page.getByRole('textbox', { name: 'Message' })
+
+  // Create one from the popup: the kind defaults to the composer's mode (Message → public).
+  await page.getByRole('button', { name: 'Canned responses' }).click()
+  await page.getByRole('searchbox', { name: 'Search canned responses' }).waitFor()
+  await page.getByRole('button', { name: 'Create canned response' }).click()
+  await page.getByRole('textbox', { name: 'Title' }).fill('Prazo de entrega')
+  await page.getByRole('textbox', { name: 'Text', exact: true }).fill('Seu pedido chega em 3 dias.')
+  expect(await page.getByRole('radio', { name: 'Public' }).isChecked()).toBe(true)
+  await page.getByRole('button', { name: 'Save' }).click()
+  await list(page)
+    .getByRole('option', { name: /Prazo de entrega/ })
+    .waitFor()
+  await page.keyboard.press('Escape')
+  await list(page).waitFor({ state: 'detached' })
+
+  // "/" in the empty textbox opens the list; what follows searches it; Enter picks.
+  await box.click()
+  await box.pressSequentially('/praz')
+  await list(page)
+    .getByRole('option', { name: /Prazo de entrega/ })
+    .waitFor()
+  await box.press('Enter')
+  await list(page).waitFor({ state: 'detached' })
+  expect(await box.inputValue()).toBe('Seu pedido chega em 3 dias.')
+  // Nothing was sent by picking.
+  expect(meta.sends).toHaveLength(0)
+
+  // Edit before sending.
+  await box.press('End')
+  await box.pressSequentially(' Obrigado!')
+  await box.press('Enter')
+  const edited = 'Seu pedido chega em 3 dias. Obrigado!'
+  await thread(page).locator('article', { hasText: edited }).waitFor()
+  expect(await box.inputValue()).toBe('')
+  const sends = await meta.waitForSends(1)
+  expect(sends[0]!.body).toMatchObject({ type: 'text', text: { body: edited } })
+  // Give a duplicate the time to show up, then check there is none.
+  await page.waitForTimeout(500)
+  expect(meta.sends.filter((send) => JSON.stringify(send.body).includes(edited))).toHaveLength(1)
+  await page.context().close()
+})
+
+test('the lightning button opens the same list, filtered by the composer mode', async () => {
+  const page = await openConversation()
+  const button = page.getByRole('button', { name: 'Canned responses' })
+  expect(await button.innerText()).toContain('⚡')
+  await button.click()
+  const search = page.getByRole('searchbox', { name: 'Search canned responses' })
+  await search.waitFor()
+  await list(page)
+    .getByRole('option', { name: /Prazo de entrega/ })
+    .waitFor()
+
+  // Arrow keys and Enter in the search box pick it, into the textbox, unsent.
+  await search.fill('prazo')
+  await search.press('ArrowDown')
+  await search.press('Enter')
+  const box = page.getByRole('textbox', { name: 'Message' })
+  expect(await box.inputValue()).toBe('Seu pedido chega em 3 dias.')
+  await box.fill('')
+
+  // Internal notes list only internal canned responses.
+  await page.getByRole('radio', { name: 'Internal note' }).click()
+  await button.click()
+  await page.getByText('No canned responses yet.').waitFor()
+  expect(await list(page).getByRole('option').count()).toBe(0)
+  await page.keyboard.press('Escape')
+  await list(page).waitFor({ state: 'detached' })
+  await page.context().close()
+})
