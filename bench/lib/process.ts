@@ -51,7 +51,14 @@ export async function startAtende(
 ): Promise<Started & { url: string; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'))
   const started = await startProcess(
-    ['--import', 'tsx', 'sync-server/src/main.ts'],
+    [
+      ...(process.env.PROFILE_DIR
+        ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROFILE_DIR]
+        : []),
+      '--import',
+      'tsx',
+      'sync-server/src/main.ts',
+    ],
     {
       TSX_TSCONFIG_PATH: 'tsconfig.tests.json',
       PORT: '0',
