@@ -6,17 +6,11 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import {
-  api,
-  apiSignIn,
-  launchBrowser,
-  openPage,
-  signInThroughForm,
-  startServer,
-  type TestServer,
-} from './helpers.js'
+import type { FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import { openPage, signInThroughForm, type TestServer } from './helpers.js'
+import { addAgent, customerWrites, startWorld, type World } from './world.js'
 
+let world: World
 let meta: FakeMeta
 let server: TestServer
 let browser: Browser
@@ -25,32 +19,14 @@ const customer = { waId: '5511987654321', name: 'Maria Silva' }
 let conversationId: string
 
 beforeAll(async () => {
-  meta = await startFakeMeta()
-  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
-  const adminToken = (await apiSignIn(server)).token!
-  await api(server, adminToken, 'POST', '/agents', { ...ana, role: 'agent' })
-  const anaToken = (await apiSignIn(server, ana)).token!
-  const started = await api<{ conversation: { id: string } }>(
-    server,
-    anaToken,
-    'POST',
-    '/conversations',
-    { phone: `+${customer.waId}`, name: customer.name },
-  )
-  conversationId = started.conversation.id
+  world = await startWorld()
+  ;({ meta, server, browser } = world)
+  const { token } = await addAgent(world, ana)
   // The customer writes: the 24-hour window opens, so replies may be sent.
-  const response = await meta.webhook(
-    server.url,
-    meta.messages(customer, textMessage(customer.waId, 'Oi, qual o prazo de entrega?')),
-  )
-  expect(response.status).toBe(200)
+  conversationId = await customerWrites(world, token, customer, 'Oi, qual o prazo de entrega?')
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  await meta?.close()
-})
+afterAll(() => world?.close())
 
 async function openConversation(): Promise<Page> {
   const { page } = await openPage(browser)

@@ -8,18 +8,12 @@ import { conversationDocName, readMessages, type NoteMessage } from '@atende/sha
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { connect, waitForDoc } from '../sync-server/test/helpers/clients.js'
-import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import { textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
 import { pdf } from '../sync-server/test/helpers/media-samples.js'
-import {
-  api,
-  apiSignIn,
-  launchBrowser,
-  openPage,
-  signInThroughForm,
-  startServer,
-  type TestServer,
-} from './helpers.js'
+import { api, launchBrowser, openPage, signInThroughForm, type TestServer } from './helpers.js'
+import { addAgent, customerWrites, startWorld, type World } from './world.js'
 
+let world: World
 let meta: FakeMeta
 let server: TestServer
 let browser: Browser
@@ -31,38 +25,21 @@ const ids: Record<string, string> = {}
 let adminToken: string
 
 beforeAll(async () => {
-  meta = await startFakeMeta()
-  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
-  adminToken = (await apiSignIn(server)).token!
-  for (const agent of [ana, bob]) {
-    const created = await api<{ agent: { id: string } }>(server, adminToken, 'POST', '/agents', {
-      ...agent,
-      role: 'agent',
-    })
-    ids[agent.email] = created.agent.id
-  }
-  const anaToken = (await apiSignIn(server, ana)).token!
-  const started = await api<{ conversation: { id: string } }>(
-    server,
-    anaToken,
-    'POST',
-    '/conversations',
-    { phone: `+${customer.waId}`, name: customer.name },
-  )
-  conversationId = started.conversation.id
+  world = await startWorld()
+  ;({ meta, server, browser, adminToken } = world)
+  const anaAgent = await addAgent(world, ana)
+  ids[ana.email] = anaAgent.id
+  ids[bob.email] = (await addAgent(world, bob)).id
   // The customer writes: the 24-hour window opens, so replies may be sent.
-  const response = await meta.webhook(
-    server.url,
-    meta.messages(customer, textMessage(customer.waId, 'Oi, meu pedido não chegou')),
+  conversationId = await customerWrites(
+    world,
+    anaAgent.token,
+    customer,
+    'Oi, meu pedido não chegou',
   )
-  expect(response.status).toBe(200)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  await meta?.close()
-})
+afterAll(() => world?.close())
 
 async function openConversation(credentials: typeof ana, id = conversationId): Promise<Page> {
   const { page } = await openPage(browser)

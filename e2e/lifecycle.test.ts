@@ -6,18 +6,10 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import {
-  api,
-  apiSignIn,
-  launchBrowser,
-  openPage,
-  signInThroughForm,
-  startServer,
-  type TestServer,
-} from './helpers.js'
+import { api, openPage, signInThroughForm, type TestServer } from './helpers.js'
+import { addAgent, customerWrites, startWorld, type World } from './world.js'
 
-let meta: FakeMeta
+let world: World
 let server: TestServer
 let browser: Browser
 const ana = { name: 'Ana Souza', email: 'ana@e2e.atende.test', password: 'ana-password-123' }
@@ -25,34 +17,17 @@ const bob = { name: 'Bob Lima', email: 'bob@e2e.atende.test', password: 'bob-pas
 let anaToken: string
 
 beforeAll(async () => {
-  meta = await startFakeMeta()
-  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
-  const adminToken = (await apiSignIn(server)).token!
-  for (const agent of [ana, bob])
-    await api(server, adminToken, 'POST', '/agents', { ...agent, role: 'agent' })
-  anaToken = (await apiSignIn(server, ana)).token!
+  world = await startWorld()
+  ;({ server, browser } = world)
+  anaToken = (await addAgent(world, ana)).token
+  await addAgent(world, bob)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  await meta?.close()
-})
+afterAll(() => world?.close())
 
 /** Ana opens a conversation with a customer (assigned to her), and the customer writes. */
-async function conversationWith(waId: string, name: string, text: string): Promise<string> {
-  const started = await api<{ conversation: { id: string } }>(
-    server,
-    anaToken,
-    'POST',
-    '/conversations',
-    {
-      phone: `+${waId}`,
-      name,
-    },
-  )
-  await meta.webhook(server.url, meta.messages({ waId, name }, textMessage(waId, text)))
-  return started.conversation.id
+function conversationWith(waId: string, name: string, text: string): Promise<string> {
+  return customerWrites(world, anaToken, { waId, name }, text)
 }
 
 async function signedIn(credentials: typeof ana): Promise<Page> {

@@ -6,18 +6,12 @@
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import {
-  api,
-  apiSignIn,
-  launchBrowser,
-  openPage,
-  signInThroughForm,
-  startServer,
-  type TestServer,
-} from './helpers.js'
+import type { FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import { openPage, signInThroughForm, type TestServer } from './helpers.js'
+import { customerWrites, startWorld, type World } from './world.js'
 import type { Browser } from 'playwright-core'
 
+let world: World
 let meta: FakeMeta
 let server: TestServer
 let browser: Browser
@@ -25,32 +19,12 @@ const customer = { waId: '5511912345678', name: 'João Pereira' }
 let conversationId: string
 
 beforeAll(async () => {
-  meta = await startFakeMeta()
-  ;[server, browser] = await Promise.all([startServer(meta.env), launchBrowser()])
-  const token = (await apiSignIn(server)).token!
-  const started = await api<{ conversation: { id: string } }>(
-    server,
-    token,
-    'POST',
-    '/conversations',
-    {
-      phone: `+${customer.waId}`,
-      name: customer.name,
-    },
-  )
-  conversationId = started.conversation.id
-  const response = await meta.webhook(
-    server.url,
-    meta.messages(customer, textMessage(customer.waId, 'Vocês abrem no sábado?')),
-  )
-  expect(response.status).toBe(200)
+  world = await startWorld()
+  ;({ meta, server, browser } = world)
+  conversationId = await customerWrites(world, world.adminToken, customer, 'Vocês abrem no sábado?')
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.stop()
-  await meta?.close()
-})
+afterAll(() => world?.close())
 
 const thread = (page: Page) => page.getByRole('region', { name: 'Messages' })
 const message = (page: Page, text: string) => thread(page).locator('article', { hasText: text })

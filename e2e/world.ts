@@ -1,0 +1,90 @@
+/**
+ * The setup most journeys share: Meta played by the fake (so replies really go out), the real
+ * server wired to it, one browser, and helpers to add agents and have a customer write.
+ */
+import type { Browser } from 'playwright-core'
+import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
+import { api, apiSignIn, launchBrowser, startServer, type TestServer } from './helpers.js'
+
+export interface World {
+  meta: FakeMeta
+  server: TestServer
+  browser: Browser
+  adminToken: string
+  close(): Promise<void>
+}
+
+export interface Credentials {
+  name: string
+  email: string
+  password: string
+}
+
+export interface Customer {
+  waId: string
+  name: string
+}
+
+export async function startWorld(options: { browserArgs?: string[] } = {}): Promise<World> {
+  const meta = await startFakeMeta()
+  const [server, browser] = await Promise.all([
+    startServer(meta.env),
+    launchBrowser({ args: options.browserArgs }),
+  ])
+  const adminToken = (await apiSignIn(server)).token
+  if (!adminToken) throw new Error(`the admin cannot sign in:\n${server.output()}`)
+  return {
+    meta,
+    server,
+    browser,
+    adminToken,
+    async close() {
+      await browser.close()
+      await server.stop()
+      await meta.close()
+    },
+  }
+}
+
+/** Creates an agent (as the admin) and signs them in through the API. */
+export async function addAgent(
+  world: World,
+  agent: Credentials,
+  role: 'agent' | 'admin' = 'agent',
+): Promise<{ id: string; token: string }> {
+  const created = await api<{ agent: { id: string } }>(
+    world.server,
+    world.adminToken,
+    'POST',
+    '/agents',
+    { ...agent, role },
+  )
+  const token = (await apiSignIn(world.server, agent)).token
+  if (!token) throw new Error(`${agent.email} cannot sign in`)
+  return { id: created.agent.id, token }
+}
+
+/**
+ * Opens the conversation with `customer` as the agent holding `token`, then the customer writes
+ * `text` through a signed webhook (which opens the 24-hour window). Resolves with its id.
+ */
+export async function customerWrites(
+  world: World,
+  token: string,
+  customer: Customer,
+  text: string,
+): Promise<string> {
+  const started = await api<{ conversation: { id: string } }>(
+    world.server,
+    token,
+    'POST',
+    '/conversations',
+    { phone: `+${customer.waId}`, name: customer.name },
+  )
+  const response = await world.meta.webhook(
+    world.server.url,
+    world.meta.messages(customer, textMessage(customer.waId, text)),
+  )
+  if (response.status !== 200) throw new Error(`the webhook answered ${response.status}`)
+  return started.conversation.id
+}
