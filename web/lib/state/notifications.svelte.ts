@@ -54,9 +54,16 @@ export class NotificationCenter {
 
   /** Re-reads the first page (the older pages already shown are kept when they still follow on). */
   async refresh(): Promise<void> {
+    // Notifications the stream brings while the page is being fetched may be newer than the page:
+    // they are kept on top of it rather than overwritten by it.
+    const streamed: AppNotification[] = []
+    this.#duringRefresh.add(streamed)
     try {
       const page = await getNotifications(fetch, { limit: PAGE_SIZE })
       if (this.#destroyed) return
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
+      const inPage = new Set(page.notifications.map((n) => n.id))
+      const newer = streamed.filter((n) => !inPage.has(n.id))
       // Older pages the agent already loaded stay, below the fresh first page.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
       const firstIds = new Set(page.notifications.map((n) => n.id))
@@ -70,14 +77,20 @@ export class NotificationCenter {
                   (n.createdAt === last.createdAt && n.id < last.id)),
             )
           : []
-      this.items = [...page.notifications, ...older]
+      this.items = [...newer, ...page.notifications, ...older]
       this.next = older.length > 0 ? this.next : page.next
-      this.unread = page.unread
+      this.unread = page.unread + newer.filter((n) => n.readAt === null).length
       this.loaded = true
     } catch {
       // Offline or signed out: keep what is shown; the next poll or stream event tries again.
+    } finally {
+      this.#duringRefresh.delete(streamed)
     }
   }
+
+  /** Lists collecting what the stream delivers while a refresh is in flight. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+  #duringRefresh = new Set<AppNotification[]>()
 
   async loadMore(): Promise<void> {
     if (!this.next) return
@@ -133,6 +146,7 @@ export class NotificationCenter {
     source.addEventListener('notification', (event) => {
       const notification = JSON.parse((event as MessageEvent<string>).data) as AppNotification
       if (this.items.some((n) => n.id === notification.id)) return
+      for (const streamed of this.#duringRefresh) streamed.push(notification)
       this.items = [notification, ...this.items]
       if (notification.readAt === null) this.unread += 1
     })
