@@ -157,6 +157,26 @@ describe('checkConversationUpdate', () => {
     expect(checkConversationUpdate(server, second, ctxFor(server))).toMatchObject({ ok: false })
   })
 
+  it('refuses writing under a client id another agent wrote with (it would shadow their writes)', () => {
+    const { server, client } = setup()
+    appendMessage(client, reply(bob), 'local')
+    const first = diff(client, server)
+    expect(checkConversationUpdate(server, first, ctxFor(server, bob)).ok).toBe(true)
+    Y.applyUpdate(server, first)
+    // Ana's note, made under Bob's client id.
+    const squatter = new Y.Doc()
+    Y.applyUpdate(squatter, Y.encodeStateAsUpdate(server))
+    squatter.clientID = client.clientID // after the sync: Yjs renames a client that sees its own id
+    appendMessage(squatter, reply(ana), 'local')
+    expect(checkConversationUpdate(server, diff(squatter, server), ctxFor(server))).toEqual({
+      ok: false,
+      reason: 'the update claims another writer’s client id',
+    })
+    // Bob himself carries on under it.
+    appendMessage(client, reply(bob), 'local')
+    expect(checkConversationUpdate(server, diff(client, server), ctxFor(server, bob)).ok).toBe(true)
+  })
+
   it('refuses garbage bytes without throwing', () => {
     const { server } = setup()
     fc.assert(

@@ -29,7 +29,8 @@ const refuse = (reason: string): UpdateVerdict => ({ ok: false, reason })
  *    deleted, which is what makes messages immutable and keeps `meta`/`receipts` server-only.
  * An item's parent, when not written out, is found through its origin: first among the update's own
  * new items, then in the doc. An origin the doc does not have is refused (we cannot prove where the
- * item lands).
+ * item lands), and so is a gap in a client's clocks (the rest would wait in the doc, pending).
+ * New items may only continue a client id that wrote nothing yet or only the actor's messages.
  */
 export function checkConversationUpdate(
   doc: Y.Doc,
@@ -44,13 +45,24 @@ export function checkConversationUpdate(
   // Items of this update by client, to resolve origins that point inside the update itself.
   const own = new Map<number, Y.Item[]>()
   const seenIds = new Set<string>()
+  // Where each client's new content must go on: the doc's state, then this update's own structs.
+  const next = new Map<number, number>()
   let appended = 0
 
   for (const struct of structs) {
-    if (struct.id.clock + struct.length <= Y.getState(store, struct.id.client)) continue
-    if (struct instanceof Y.Skip) continue
+    const known = Y.getState(store, struct.id.client)
+    if (struct.id.clock + struct.length <= known) continue
+    // A hole (a skip, or a clock past what we have) would leave the rest pending in the doc: never
+    // stored or shown, yet sent to every client that syncs, which is refused when it echoes it.
+    if (struct instanceof Y.Skip || struct.id.clock > (next.get(struct.id.client) ?? known))
+      return refuse('the update depends on content the server does not have')
+    next.set(struct.id.client, struct.id.clock + struct.length)
     if (!(struct instanceof Y.Item)) return refuse('clients may not delete content')
     if (struct.id.client === doc.clientID) return refuse('the update claims the server’s client id')
+    // Content under an id someone else wrote with would shadow that writer's own next items: the
+    // server would take them for known and drop them (an offline reply lost without a word).
+    if (!writtenBy(store, struct.id.client, ctx.actor, messages))
+      return refuse('the update claims another writer’s client id')
 
     let inMessages: boolean
     // In a decoded update `parent` is the root type's name or the parent item's ID (see yjs
@@ -135,6 +147,25 @@ function resolveParent(
   const known = Y.getItem(store, ref)
   if (!(known instanceof Y.Item)) return 'elsewhere'
   return known.parent === messages && known.parentSub === null ? 'messages' : 'elsewhere'
+}
+
+/**
+ * Whether `client`'s structs in the doc, if any, are the actor's messages. Clients only ever write
+ * their own messages, so the last struct tells: one of the actor's messages, or nothing yet.
+ */
+function writtenBy(
+  store: StructStore,
+  client: number,
+  actor: Actor,
+  messages: Y.Array<unknown>,
+): boolean {
+  const structs = store.clients.get(client)
+  const last = structs?.[structs.length - 1]
+  if (!last) return true
+  if (!(last instanceof Y.Item) || last.parent !== messages) return false
+  if (!(last.content instanceof Y.ContentAny)) return false
+  const values = last.content.getContent() as Array<{ authorId?: unknown } | null>
+  return values[values.length - 1]?.authorId === actor.id
 }
 
 /** Null when every deleted range in `ds` is already deleted in the store, else the reason. */

@@ -312,3 +312,15 @@ describe('timestampMs', () => {
     expect(timestampMs(undefined, 5)).toBe(5)
   })
 })
+
+describe('hostile shapes', () => {
+  it('names a deeply nested array instead of stringifying it (no stack overflow)', () => {
+    let deep: unknown = []
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ field: deep, value: {} }] }],
+    }
+    expect(parseWebhook(payload, { receivedAt: 1 }).notes).toEqual(['change field (array) ignored'])
+  })
+})

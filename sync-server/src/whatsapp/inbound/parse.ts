@@ -95,6 +95,11 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined
+/** A scalar as text; objects and arrays are only named (String() of a deeply nested array overflows). */
+const scalarText = (value: unknown): string =>
+  value !== null && typeof value === 'object'
+    ? `(${Array.isArray(value) ? 'array' : 'object'})`
+    : String(value)
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
 const isWamid = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 512
@@ -146,7 +151,7 @@ export function parseWebhook(payload: unknown, options: ParseOptions): ParseResu
     for (const change of list(entry.changes)) {
       if (!isObject(change) || !isObject(change.value)) continue
       if (change.field !== 'messages') {
-        notes.push(`change field ${String(change.field).slice(0, 40)} ignored`)
+        notes.push(`change field ${scalarText(change.field).slice(0, 40)} ignored`)
         continue
       }
       parseChange(change.value, options, ops, notes)
@@ -172,11 +177,11 @@ function parseChange(value: Json, options: ParseOptions, ops: InboundOp[], notes
     if (op) ops.push(op)
     else
       notes.push(
-        `status skipped: ${isObject(raw) ? String(raw.status).slice(0, 20) : 'not an object'}`,
+        `status skipped: ${isObject(raw) ? scalarText(raw.status).slice(0, 20) : 'not an object'}`,
       )
   }
   for (const error of list(value.errors)) {
-    if (isObject(error)) notes.push(`delivery error ${String(error.code)}`)
+    if (isObject(error)) notes.push(`delivery error ${scalarText(error.code)}`)
   }
 }
 
@@ -247,13 +252,13 @@ export function messageFields(
     const kind = str(body.type)
     const reply = kind ? body[kind] : undefined
     if ((kind === 'button_reply' || kind === 'list_reply') && isObject(reply)) {
-      const choice = { id: String(reply.id ?? ''), title: String(reply.title ?? '') }
+      const choice = { id: scalarText(reply.id ?? ''), title: scalarText(reply.title ?? '') }
       return { fields: { type: 'interactive', text: choice.title, choice }, media: null }
     }
     return unsupported(`interactive:${kind ?? 'unknown'}`, raw)
   }
   if (type === 'button' && isObject(body)) {
-    const choice = { id: String(body.payload ?? ''), title: String(body.text ?? '') }
+    const choice = { id: scalarText(body.payload ?? ''), title: scalarText(body.text ?? '') }
     return { fields: { type: 'button', text: choice.title, choice }, media: null }
   }
   return unsupported(type, raw)
@@ -276,7 +281,7 @@ function mediaFields(
   if (body.animated === true) ref.animated = true
   const media: MediaDownload = {
     mediaId: ref.mediaId,
-    waMediaId: String(body.id),
+    waMediaId: scalarText(body.id),
     kind,
     mimeType,
     fileName: fileName ?? null,
