@@ -23,6 +23,11 @@ export interface Config {
   whatsappApiBase: string
   /** No WhatsApp credentials: the embedded simulator plays Meta's side. */
   demo: boolean
+  /**
+   * `ATENDE_SECRET_KEY`: the 32-byte key that seals secrets saved in the database (see
+   * store/secrets.ts); null to use (or create) the key file `DATA_DIR/secret.key`.
+   */
+  secretKey: Uint8Array | null
 }
 
 export class ConfigError extends Error {
@@ -81,6 +86,17 @@ function apiBase(env: Env): string {
   return value.replace(/\/+$/, '')
 }
 
+function secretKey(env: Env): Uint8Array | null {
+  const raw = text(env, 'ATENDE_SECRET_KEY')
+  if (raw === null) return null
+  // base64 or base64url (Node's decoder reads both); the value itself is never echoed.
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : null
+  if (!key || key.length !== 32) {
+    throw new ConfigError('ATENDE_SECRET_KEY', 'must be 32 bytes in base64 or base64url')
+  }
+  return new Uint8Array(key)
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -128,5 +144,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     whatsapp,
     whatsappApiBase,
     demo: whatsapp === null,
+    secretKey: secretKey(env),
   })
 }

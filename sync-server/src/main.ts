@@ -13,10 +13,13 @@ import { closeNotificationStreams } from './http/routes/notifications.js'
 import { createWebApp } from './http/web-app.js'
 import { reconcileAtStart } from './lifecycle/close.js'
 import { watchAgentReplies } from './lifecycle/inbox.js'
-import { seedAccounts } from './lifecycle/seed.js'
+import { demoPasswordsInUse, seedAccounts } from './lifecycle/seed.js'
 import { createLogger } from './log.js'
 import { createAccounts } from './store/accounts.js'
+import { createAuditLog } from './store/audit.js'
+import { createChannelSettingsStore, toWhatsAppConfig } from './store/channel-settings.js'
 import { openDatabase } from './store/db.js'
+import { createSecretBox, loadSecretKey } from './store/secrets.js'
 import { createSessions } from './store/sessions.js'
 import { startReportRecorder } from './reports/recorder.js'
 import { createSyncService } from './sync/service.js'
@@ -56,6 +59,20 @@ async function main(): Promise<void> {
   const db = openDatabase(path.join(config.dataDir, 'atende.db'))
   const accounts = createAccounts(db)
   const sessions = createSessions(db)
+  const audit = createAuditLog(db)
+  let secretKey: Uint8Array
+  try {
+    secretKey = loadSecretKey({ key: config.secretKey, dataDir: config.dataDir })
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    db.close()
+    return exitWith(err)
+  }
+  const channelSettings = createChannelSettingsStore({
+    db,
+    secrets: createSecretBox(secretKey),
+    log: log.child('settings'),
+  })
   const { demoSignIns } = await seedAccounts({ config, accounts, log }).catch((err: unknown) => {
     if (!(err instanceof ConfigError)) throw err
     db.close()
@@ -71,20 +88,24 @@ async function main(): Promise<void> {
   reconcileAtStart({ db, docs: sync.docs, log: log.child('lifecycle') })
   watchAgentReplies(sync.docs)
   startReportRecorder({ db, docs: sync.docs, log: log.child('reports') })
-  // WhatsApp: real credentials from the environment, or (demo) the embedded simulator, whose
-  // credentials are known once the server knows its own port.
+  // WhatsApp, first found wins: the settings an admin saved (on WHATSAPP_API_BASE's host), the
+  // environment's credentials, or (demo) the embedded simulator, whose credentials are known once
+  // the server knows its own port. A save later switches the channel at once (no restart).
   const channel = createChannelHolder()
-  if (config.whatsapp) channel.set(config.whatsapp)
+  const saved = channelSettings.get()
+  const configured = saved ? toWhatsAppConfig(saved, config.whatsappApiBase) : config.whatsapp
+  if (configured) channel.set(configured)
   const bridge = { db, docs: sync.docs, channel, dataDir: config.dataDir }
   const inbound = createInbound({ ...bridge, log: log.child('whatsapp:in') })
   const outbound = createOutbound({
     ...bridge,
     log: log.child('whatsapp:out'),
     recordOutbound: inbound.recordOutbound,
+    audit,
   })
   // The one-command demo (no admin configured) comes alive at once; a demo with a configured admin
   // (tests, trials) stays quiet until someone opens the /simulator page.
-  const simulator = config.demo
+  const simulator = !configured
     ? createSimulator({
         log: log.child('simulator'),
         ambient: config.adminEmail === null ? 'always' : 'auto',
@@ -101,6 +122,16 @@ async function main(): Promise<void> {
     sessions,
     version,
     webApp,
+    audit,
+    channelSettings: {
+      channel,
+      channelSettings,
+      environment: config.whatsapp,
+      graphBase: config.whatsappApiBase,
+      // Saved credentials replace the simulator's: its fake customers stop writing.
+      onChannelSaved: () => void simulator?.stop(),
+      demoPasswordsInUse: () => demoPasswordsInUse(accounts),
+    },
     whatsapp: {
       webhook: inbound.webhookRoutes,
       media: inbound.mediaRoutes,
@@ -116,7 +147,8 @@ async function main(): Promise<void> {
       log.info('listening', {
         host: info.address,
         port: info.port,
-        demo: config.demo,
+        demo: simulator !== null,
+        source: saved ? 'settings' : config.whatsapp ? 'environment' : 'simulator',
         version,
         web: webApp !== null,
       })
@@ -131,7 +163,8 @@ async function main(): Promise<void> {
       say(`Atende listening on ${url}`)
       if (!webApp)
         say('The web app is not built (no build/handler.js): serving the API and sync only.')
-      if (demoSignIns.length > 0) {
+      // Once a real number is connected the demo passwords were changed (settings insist): not printed.
+      if (simulator && demoSignIns.length > 0) {
         say('Demo mode (no WhatsApp credentials). Sign in as:')
         for (const account of demoSignIns) {
           say(

@@ -4,20 +4,25 @@
  * WhatsApp), then the built web app for everything else.
  */
 import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Config } from '../config.js'
 import type { Logger } from '../log.js'
 import { createAccounts, type Accounts } from '../store/accounts.js'
+import { createAuditLog, type AuditLog } from '../store/audit.js'
 import { createContactStore } from '../store/contacts.js'
 import { createConversationStore } from '../store/conversations.js'
 import type { Db } from '../store/db.js'
 import { createSessions, type Sessions } from '../store/sessions.js'
+import { createSettingsStore } from '../store/settings.js'
 import type { SyncService } from '../sync/service.js'
+import { API_ACCESS } from './access.js'
 import { ApiError, handleError, notFound } from './errors.js'
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js'
 import { requireSession, type AuthEnv } from './middleware/auth.js'
+import { authorize } from './middleware/authorize.js'
 import { sameOrigin } from './middleware/same-origin.js'
+import { securityHeaders } from './middleware/security-headers.js'
 import { agentsRoutes } from './routes/agents.js'
+import { auditRoutes } from './routes/audit.js'
 import { cannedResponseRoutes } from './routes/canned-responses.js'
 import { loginRoutes, sessionRoutes } from './routes/auth.js'
 import { contactRoutes } from './routes/contacts.js'
@@ -26,11 +31,8 @@ import { healthRoutes } from './routes/health.js'
 import { lifecycleRoutes } from './routes/lifecycle.js'
 import { notificationRoutes } from './routes/notifications.js'
 import { reportRoutes } from './routes/reports.js'
+import { settingsRoutes, type SettingsRoutesOptions } from './routes/settings.js'
 import { ticketRoutes } from './routes/tickets.js'
-
-export const API_BODY_LIMIT = 1024 * 1024
-/** Routes that receive files and enforce their own body limit. */
-export const UPLOAD_PATH = /^\/api\/conversations\/[^/]+\/attachments$/
 
 export interface WhatsAppRoutes {
   /** `/webhooks/whatsapp`: Meta's verification handshake and signed deliveries. */
@@ -55,6 +57,13 @@ export interface AppOptions {
   version?: string
   /** The WhatsApp bridge's routes (webhooks, media, outbound API) and, in demo, the simulator's. */
   whatsapp?: WhatsAppRoutes
+  /**
+   * The WhatsApp channel settings admins save (`/api/settings`); its channel's `demo` also answers
+   * `/healthz`. Without it, `/api/settings` is not mounted and `/healthz` says `config.demo`.
+   */
+  channelSettings?: Omit<SettingsRoutesOptions, 'settings' | 'audit' | 'log'>
+  /** Default: built on `db`. Records admin actions (`/api/audit`). */
+  audit?: AuditLog
   /** Serves the built SvelteKit app; mounted last so it never shadows the API. */
   webApp?: MiddlewareHandler | null
 }
@@ -65,17 +74,17 @@ export function createApp(options: AppOptions): Hono {
   const accounts = options.accounts ?? createAccounts(db)
   const sessions = options.sessions ?? createSessions(db)
   const throttle = options.throttle ?? createLoginThrottle()
-  const routeOptions = { accounts, sessions, throttle, log, sync }
+  const audit = options.audit ?? createAuditLog(db)
+  const routeOptions = { accounts, sessions, throttle, log, sync, audit }
 
   const api = new Hono<AuthEnv>()
   api.use('*', async (c, next) => {
     await next()
     c.header('Cache-Control', 'no-store')
   })
-  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT })
-  // Attachment uploads set their own, larger limit (20 MB and WhatsApp's per-type caps).
-  api.use('*', (c, next) => (UPLOAD_PATH.test(c.req.path) ? next() : apiBodyLimit(c, next)))
   api.use('*', sameOrigin())
+  // Who may call each route and how large its body may be: one table, access.ts (404 if undeclared).
+  api.use('*', authorize(API_ACCESS, { sessions }))
   api.route('/', loginRoutes(routeOptions))
   api.use('*', requireSession({ sessions }))
   api.route('/', sessionRoutes(routeOptions))
@@ -92,10 +101,16 @@ export function createApp(options: AppOptions): Hono {
   api.route('/conversations', lifecycleRoutes({ db, docs: sync.docs, log }))
   api.route('/tickets', ticketRoutes({ db, docs: sync.docs, log }))
   api.route('/contacts', contactRoutes({ db, docs: sync.docs, log }))
-  api.route('/reports', reportRoutes({ db, accounts }))
-  api.route('/canned-responses', cannedResponseRoutes({ db }))
+  api.route('/reports', reportRoutes({ db, accounts, audit }))
+  api.route('/canned-responses', cannedResponseRoutes({ db, audit }))
+  // Checks admin per route: `/settings/read-receipts` (in whatsapp.api, below) stays reachable.
+  if (options.channelSettings) {
+    const settings = createSettingsStore(db)
+    api.route('/settings', settingsRoutes({ ...options.channelSettings, settings, audit, log }))
+  }
+  api.route('/audit', auditRoutes({ audit }))
   if (options.whatsapp) {
-    // Uploads carry files: the media routes set their own, larger body limit.
+    // Attachments take up to 20 MB (access.ts) and check WhatsApp's per-type limits themselves.
     api.route('/media', options.whatsapp.media)
     api.route('/', options.whatsapp.api)
     if (options.whatsapp.simulator) api.route('/simulator', options.whatsapp.simulator.api)
@@ -105,9 +120,12 @@ export function createApp(options: AppOptions): Hono {
   })
 
   const app = new Hono()
+  app.use('*', securityHeaders())
   app.onError(handleError(log))
   app.notFound(notFound)
-  app.route('/', healthRoutes({ demo: config.demo, version: options.version ?? '0.0.0' }))
+  const channel = options.channelSettings?.channel
+  const demo = () => (channel ? channel.demo : config.demo)
+  app.route('/', healthRoutes({ demo, version: options.version ?? '0.0.0' }))
   app.route('/api', api)
   app.get('/sync/*', sync.route)
   if (options.whatsapp) {

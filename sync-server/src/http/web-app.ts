@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url'
 import type { HttpBindings } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { MiddlewareHandler } from 'hono'
+import { securityHeadersFor } from './middleware/security-headers.js'
 
 /** The shape of adapter-node's exported `handler` (polka/connect middleware). */
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => unknown
@@ -34,6 +35,11 @@ export async function createWebApp(buildDir: string): Promise<MiddlewareHandler 
     const { incoming, outgoing } = (c.env ?? {}) as Partial<HttpBindings>
     // Without Node bindings (e.g. `app.request()` in a unit test) there is nothing to write to.
     if (!incoming || !outgoing) return next()
+    // Hono's `c.header()` never reaches a response written here, so the security headers go on
+    // the Node response first (adapter-node's own headers are merged in when it writes). The
+    // pages' Content-Security-Policy comes from SvelteKit (`kit.csp` in svelte.config.js).
+    for (const [name, value] of Object.entries(securityHeadersFor(c)))
+      outgoing.setHeader(name, value)
     const handled = await runNodeMiddleware(handler, incoming, outgoing)
     if (!handled) return next()
     return RESPONSE_ALREADY_SENT

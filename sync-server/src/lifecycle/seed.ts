@@ -71,3 +71,13 @@ export async function seedAccounts(options: {
     : []
   return { demoSignIns }
 }
+
+/** The demo accounts that still sign in with their published password (emails). */
+export async function demoPasswordsInUse(accounts: Pick<Accounts, 'verifyPassword'>) {
+  const open = await Promise.all(
+    DEMO_ACCOUNTS.map(async (account) =>
+      (await accounts.verifyPassword(account.email, account.password)) ? account.email : null,
+    ),
+  )
+  return open.filter((email): email is string => email !== null)
+}

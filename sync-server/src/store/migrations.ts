@@ -8,6 +8,8 @@ import { notifications } from './migrations/006-notifications.js'
 import { tickets } from './migrations/007-tickets.js'
 import { reports } from './migrations/008-reports.js'
 import { cannedResponses } from './migrations/009-canned-responses.js'
+import { outboxRecipient } from './migrations/010-outbox-recipient.js'
+import { auditLog } from './migrations/011-audit-log.js'
 
 export interface Migration {
   id: number
@@ -97,4 +99,6 @@ export const MIGRATIONS: Migration[] = [
   tickets,
   reports,
   cannedResponses,
+  outboxRecipient,
+  auditLog,
 ]

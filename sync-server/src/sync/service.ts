@@ -1,5 +1,5 @@
 import { upgradeWebSocket } from '@hono/node-server'
-import type { Actor } from '@atende/shared'
+import { docAccessFor, type Actor } from '@atende/shared'
 import type { Context, MiddlewareHandler } from 'hono'
 import { WebSocket, WebSocketServer } from 'ws'
 import { getCookie } from 'hono/cookie'
@@ -99,6 +99,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket
           if (!actor || !token) return raw.close(CLOSE.unauthorized, 'sign in first')
+          // Only kinds declared in DOC_ACCESS, and only for the roles it names, are served.
+          if (!docAccessFor(name ?? '', actor))
+            return raw.close(CLOSE.unknownDocument, 'unknown document')
           let shared
           try {
             shared = docs.get(name ?? '')

@@ -1,8 +1,8 @@
 /**
- * The WhatsApp channel in force. Real credentials come from the environment (and, later, from the
- * admin settings, which take effect without a restart); in demo mode the embedded simulator's
- * credentials are set once the server knows its own port. Everything reads the channel through
- * this holder, never from config directly.
+ * The WhatsApp channel in force. Real credentials come from the settings an admin saved (which win,
+ * and take effect without a restart: PUT /api/settings/whatsapp calls `set`) or from the
+ * environment; in demo mode the embedded simulator's credentials are set once the server knows its
+ * own port. Everything reads the channel through this holder, never from config directly.
  */
 import type { WhatsAppConfig } from '../config.js'
 import { createGraphClient, type WhatsAppChannel } from './graph.js'

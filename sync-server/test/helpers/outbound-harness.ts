@@ -103,7 +103,9 @@ export function fakeChannel() {
 
 export type FakeChannel = ReturnType<typeof fakeChannel>
 
-export function createHarness(options: { backoffMs?: number; maxAttempts?: number } = {}) {
+export function createHarness(
+  options: { backoffMs?: number; maxAttempts?: number; perCustomerPerMinute?: number } = {},
+) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-outbound-'))
   const db: Db = openDatabase(':memory:')
   const channel = fakeChannel()
@@ -143,6 +145,7 @@ export function createHarness(options: { backoffMs?: number; maxAttempts?: numbe
           maxMs: 60_000,
           maxAttempts: options.maxAttempts ?? 4,
         },
+        perCustomerPerMinute: options.perCustomerPerMinute,
       },
     })
     outbound.start()

@@ -1,13 +1,15 @@
 /**
  * The team: every signed-in user may list it; only admins add, change or remove agents. Taking
  * access away (deactivate, delete, new password, new role) ends the agent's sessions or sockets at
- * once, so the change holds on devices that are already signed in.
+ * once, so the change holds on devices that are already signed in. Admins' changes go to the audit
+ * log (`agent.create|update|delete`; a new password only as `passwordReset: true`).
  */
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { isUuid, type Agent } from '@atende/shared'
 import type { Logger } from '../../log.js'
 import type { Accounts } from '../../store/accounts.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { Sessions } from '../../store/sessions.js'
 import type { SyncService } from '../../sync/service.js'
 import { ApiError } from '../errors.js'
@@ -19,6 +21,7 @@ export interface AgentsRoutesOptions {
   sessions: Sessions
   sync: Pick<SyncService, 'disconnectAgent'>
   log: Logger
+  audit?: AuditLog
 }
 
 const NewAgentBody = v.object({ name: Name, email: Email, password: Password, role: RoleSchema })
@@ -50,7 +53,7 @@ function agentId(id: string): string {
 
 /** Mount at `/agents` behind `requireSession`. */
 export function agentsRoutes(options: AgentsRoutesOptions): Hono<AuthEnv> {
-  const { accounts, sessions, sync, log } = options
+  const { accounts, sessions, sync, log, audit } = options
   const admin = requireAdmin()
 
   return new Hono<AuthEnv>()
@@ -60,6 +63,11 @@ export function agentsRoutes(options: AgentsRoutesOptions): Hono<AuthEnv> {
       const body = await readJson(c, NewAgentBody)
       const agent = await accounts.create(body)
       log.info('agent created', { agentId: agent.id, role: agent.role, by: c.get('actor').id })
+      audit?.record(c.get('actor'), 'agent.create', agent.id, {
+        name: agent.name,
+        email: agent.email,
+        role: agent.role,
+      })
       return c.json({ agent: view(agent) }, 201)
     })
 
@@ -80,22 +88,30 @@ export function agentsRoutes(options: AgentsRoutesOptions): Hono<AuthEnv> {
       if (lostAccess || changes.password !== undefined || before.role !== agent.role) {
         sync.disconnectAgent(id)
       }
-      log.info('agent changed', {
-        agentId: id,
-        by: c.get('actor').id,
-        fields: Object.keys(changes).filter(
-          (key) => changes[key as keyof typeof changes] !== undefined,
-        ),
+      const fields = Object.keys(changes).filter(
+        (key) => changes[key as keyof typeof changes] !== undefined,
+      )
+      log.info('agent changed', { agentId: id, by: c.get('actor').id, fields })
+      audit?.record(c.get('actor'), 'agent.update', id, {
+        fields: fields.filter((field) => field !== 'password'),
+        ...(before.role !== agent.role ? { role: agent.role } : {}),
+        ...(before.active !== agent.active ? { active: agent.active } : {}),
+        ...(changes.password !== undefined ? { passwordReset: true } : {}),
       })
       return c.json({ agent: view(agent) })
     })
 
     .delete('/:id', admin, (c) => {
       const id = agentId(c.req.param('id'))
+      const before = accounts.get(id)
       accounts.remove(id) // sessions go with the row (ON DELETE CASCADE)
       sessions.revokeAgent(id)
       sync.disconnectAgent(id)
       log.info('agent deleted', { agentId: id, by: c.get('actor').id })
+      audit?.record(c.get('actor'), 'agent.delete', id, {
+        name: before?.name ?? null,
+        email: before?.email ?? null,
+      })
       return c.json({ ok: true })
     })
 }

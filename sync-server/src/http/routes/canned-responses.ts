@@ -6,6 +6,8 @@
  *   POST   /      { title, text, kind: 'public' | 'internal' } → 201 { cannedResponse }
  *   PATCH  /:id   { title?, text?, kind? } → { cannedResponse }; 403 unless author or admin
  *   DELETE /:id   → 204; 403 unless author or admin
+ *
+ * What an admin does here goes to the audit log (`canned_response.*`: title and kind, never the text).
  */
 import type { Actor } from '@atende/shared'
 import { Hono } from 'hono'
@@ -16,6 +18,7 @@ import {
   type CannedResponse,
   type CannedResponseStore,
 } from '../../store/canned-responses.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { Db } from '../../store/db.js'
 import { ApiError } from '../errors.js'
 import type { AuthEnv } from '../middleware/auth.js'
@@ -58,24 +61,41 @@ function ownedBy(store: CannedResponseStore, id: string, actor: Actor): CannedRe
 }
 
 /** Mount at `/canned-responses` behind `requireSession`. */
-export function cannedResponseRoutes(deps: { db: Db }): Hono<AuthEnv> {
+export function cannedResponseRoutes(deps: { db: Db; audit?: AuditLog }): Hono<AuthEnv> {
   const store = createCannedResponseStore(deps.db)
   const app = new Hono<AuthEnv>()
+  const audited = (
+    actor: Actor,
+    action: 'create' | 'update' | 'delete',
+    cannedResponse: CannedResponse,
+    details: Record<string, unknown> = {},
+  ) => {
+    if (actor.role !== 'admin') return
+    const { id, title, kind } = cannedResponse
+    deps.audit?.record(actor, `canned_response.${action}`, id, { title, kind, ...details })
+  }
   app.get('/', (c) =>
     c.json({ cannedResponses: store.list((c.req.query('q') ?? '').slice(0, 200)) }),
   )
   app.post('/', async (c) => {
     const fields = await readJson(c, CreateCannedResponse)
-    return c.json({ cannedResponse: store.create(fields, c.get('actor').id) }, 201)
+    const cannedResponse = store.create(fields, c.get('actor').id)
+    audited(c.get('actor'), 'create', cannedResponse)
+    return c.json({ cannedResponse }, 201)
   })
   app.patch('/:id', async (c) => {
     const { id } = ownedBy(store, c.req.param('id'), c.get('actor'))
     const fields = await readJson(c, UpdateCannedResponse)
-    return c.json({ cannedResponse: store.update(id, fields)! })
+    const cannedResponse = store.update(id, fields)!
+    audited(c.get('actor'), 'update', cannedResponse, {
+      fields: Object.keys(fields).filter((key) => fields[key as keyof typeof fields] !== undefined),
+    })
+    return c.json({ cannedResponse })
   })
   app.delete('/:id', (c) => {
-    const { id } = ownedBy(store, c.req.param('id'), c.get('actor'))
-    store.remove(id)
+    const cannedResponse = ownedBy(store, c.req.param('id'), c.get('actor'))
+    store.remove(cannedResponse.id)
+    audited(c.get('actor'), 'delete', cannedResponse)
     return c.body(null, 204)
   })
   return app

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 
 export interface HealthOptions {
-  demo: boolean
+  /** Read per request: saving WhatsApp settings leaves demo mode without a restart. */
+  demo: () => boolean
   version: string
 }
 
@@ -10,6 +11,6 @@ export function healthRoutes(options: HealthOptions): Hono {
   const { demo, version } = options
   return new Hono().get('/healthz', (c) => {
     c.header('Cache-Control', 'no-store')
-    return c.json({ ok: true, demo, version })
+    return c.json({ ok: true, demo: demo(), version })
   })
 }

@@ -2,7 +2,7 @@
  * `/api/reports`: overview, volume and response times over a date range in a time zone
  * (`?from=YYYY-MM-DD&to=YYYY-MM-DD&tz=Area/City`, inclusive dates in that zone), as JSON or, with
  * `format=csv`, as a CSV attachment; and the shift boundaries they use (admins change them).
- * Every signed-in agent may read reports.
+ * Every signed-in agent may read reports; an admin's change of the shifts goes to the audit log.
  */
 import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
@@ -19,6 +19,7 @@ import {
 import { createReports } from '../../reports/reports.js'
 import { toCsv, type CsvValue } from '../../reports/csv.js'
 import type { Accounts } from '../../store/accounts.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { Db } from '../../store/db.js'
 import { createReportStore } from '../../store/reports.js'
 import { ApiError } from '../errors.js'
@@ -28,6 +29,7 @@ import { readJson } from '../validate.js'
 export interface ReportRoutesOptions {
   db: Db
   accounts: Pick<Accounts, 'get'>
+  audit?: AuditLog
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
@@ -174,6 +176,8 @@ export function reportRoutes(options: ReportRoutesOptions): Hono<AuthEnv> {
       const problem = shiftStartsProblem(starts)
       if (problem) throw new ApiError(400, 'invalid_body', `shifts: ${problem}`)
       store.setShiftStarts(starts, c.get('actor').id)
-      return c.json({ shifts: clocks(store.shiftStarts()) })
+      const shifts = clocks(store.shiftStarts())
+      options.audit?.record(c.get('actor'), 'settings.shifts', 'shifts', { shifts })
+      return c.json({ shifts })
     })
 }

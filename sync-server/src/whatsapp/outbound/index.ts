@@ -7,6 +7,7 @@ import { Hono } from 'hono'
 import type { AuthEnv } from '../../http/middleware/auth.js'
 import type { Logger } from '../../log.js'
 import { createAgentMediaStore } from '../../store/agent-media.js'
+import type { AuditLog } from '../../store/audit.js'
 import { createContactStore } from '../../store/contacts.js'
 import type { Db } from '../../store/db.js'
 import { createSettingsStore } from '../../store/settings.js'
@@ -27,9 +28,14 @@ export interface OutboundOptions {
   log: Logger
   dataDir: string
   recordOutbound: Inbound['recordOutbound']
-  /** Worker tuning (tests): backoff, concurrency, clock, timers. */
+  /** Where admins' changes of templates and read receipts are recorded. */
+  audit?: AuditLog
+  /** Worker tuning (tests): backoff, concurrency, per-customer cap, clock, timers. */
   sender?: Partial<
-    Pick<SenderOptions, 'backoff' | 'concurrency' | 'now' | 'timers' | 'uploadTtlMs'>
+    Pick<
+      SenderOptions,
+      'backoff' | 'concurrency' | 'perCustomerPerMinute' | 'now' | 'timers' | 'uploadTtlMs'
+    >
   >
 }
 
@@ -67,6 +73,7 @@ export function createOutbound(options: OutboundOptions): Outbound {
     media,
     templates: createTemplateStore(db),
     settings: createSettingsStore(db),
+    audit: options.audit,
     log,
     dataDir,
     now,

@@ -11,6 +11,10 @@
  * {@link Outbox.recoverInterrupted} turns it into `unknown` (shown to the agent, who decides
  * whether to risk a duplicate), never back into `queued`. Every transition is a compare-and-set on
  * the current state, so two writers can never both move a row.
+ *
+ * `begin` also records the recipient; with `started_at` (kept until the row's next attempt) that
+ * is what the per-customer cap counts ({@link Outbox.attemptsTo}), so the cap survives a restart.
+ * A queued row the cap holds back only gets a later `next_attempt_at` ({@link Outbox.hold}).
  */
 import type { Db } from '../../store/db.js'
 
@@ -26,7 +30,10 @@ export interface OutboxRow {
   /** Attempts made so far (uploads and sends). */
   attempt: number
   nextAttemptAt: number
+  /** When the last attempt began (kept while queued again: the per-customer cap counts it). */
   startedAt: number | null
+  /** The Graph `to` of the last attempt. */
+  recipient: string | null
   wamid: string | null
   /** The media id Meta gave our upload, reused by later attempts while it is fresh. */
   graphMediaId: string | null
@@ -47,6 +54,7 @@ interface RawRow {
   attempt: number
   next_attempt_at: number
   started_at: number | null
+  recipient: string | null
   wamid: string | null
   graph_media_id: string | null
   uploaded_at: number | null
@@ -64,6 +72,7 @@ const toRow = (raw: RawRow): OutboxRow => ({
   attempt: raw.attempt,
   nextAttemptAt: raw.next_attempt_at,
   startedAt: raw.started_at,
+  recipient: raw.recipient,
   wamid: raw.wamid,
   graphMediaId: raw.graph_media_id,
   uploadedAt: raw.uploaded_at,
@@ -83,8 +92,18 @@ export interface Outbox {
   get(messageId: string): OutboxRow | undefined
   /** The first queued row of each conversation (the only one that may be sent next), by due time. */
   heads(): OutboxRow[]
-  /** queued → sending, attempt + 1, committed before the Graph call; null if not queued. */
-  begin(messageId: string, now: number): OutboxRow | null
+  /**
+   * queued → sending, attempt + 1, `startedAt` and `recipient` recorded, committed before the
+   * Graph call; null if not queued.
+   */
+  begin(messageId: string, now: number, recipient?: string): OutboxRow | null
+  /**
+   * When the attempts to `recipient` that began in (`since`, `until`] started, oldest first: every
+   * row counts once, by its last attempt, whatever its state now.
+   */
+  attemptsTo(recipient: string, since: number, until: number): number[]
+  /** A queued row waits (no attempt, no error): its next attempt is not before `until`. */
+  hold(messageId: string, until: number, now: number): boolean
   /** Remembers the uploaded media id (row still queued). */
   setUploaded(messageId: string, graphMediaId: string, now: number): void
   /** queued|sending → queued again after a retryable error; `countAttempt` for pre-send errors. */
@@ -125,7 +144,16 @@ export function createOutbox(db: Db): Outbox {
      ORDER BY next_attempt_at, seq`,
   )
   const begin = db.prepare(
-    `UPDATE outbox SET state = 'sending', attempt = attempt + 1, started_at = @now, updated_at = @now
+    `UPDATE outbox SET state = 'sending', attempt = attempt + 1, started_at = @now,
+       recipient = @recipient, updated_at = @now
+     WHERE message_id = @messageId AND state = 'queued'`,
+  )
+  const attemptsTo = db.prepare<[string, number, number], { started_at: number }>(
+    `SELECT started_at FROM outbox WHERE recipient = ? AND started_at > ? AND started_at <= ?
+     ORDER BY started_at`,
+  )
+  const hold = db.prepare(
+    `UPDATE outbox SET next_attempt_at = max(next_attempt_at, @until), updated_at = @now
      WHERE message_id = @messageId AND state = 'queued'`,
   )
   const uploaded = db.prepare(
@@ -134,7 +162,7 @@ export function createOutbox(db: Db): Outbox {
   )
   const backOff = db.prepare(
     `UPDATE outbox SET state = 'queued', error = @error, next_attempt_at = @nextAttemptAt,
-       attempt = attempt + @count, started_at = NULL, updated_at = @now
+       attempt = attempt + @count, updated_at = @now
      WHERE message_id = @messageId AND state IN ('queued', 'sending')`,
   )
   const sent = db.prepare(
@@ -153,7 +181,7 @@ export function createOutbox(db: Db): Outbox {
   const unsynced = db.prepare<[], RawRow>('SELECT * FROM outbox WHERE synced = 0 ORDER BY seq')
   const requeue = db.prepare(
     `UPDATE outbox SET state = 'queued', seq = (SELECT max(seq) + 1 FROM outbox), attempt = 0,
-       next_attempt_at = @now, started_at = NULL, wamid = NULL, error = NULL, synced = 1, updated_at = @now
+       next_attempt_at = @now, wamid = NULL, error = NULL, synced = 1, updated_at = @now
      WHERE message_id = @messageId AND state IN ('failed', 'unknown', 'sent')`,
   )
   const interrupted = db.prepare(
@@ -170,10 +198,13 @@ export function createOutbox(db: Db): Outbox {
       return raw && toRow(raw)
     },
     heads: () => heads.all().map(toRow),
-    begin(messageId, now) {
-      if (!changed(begin.run({ messageId, now }))) return null
+    begin(messageId, now, recipient) {
+      if (!changed(begin.run({ messageId, now, recipient: recipient ?? null }))) return null
       return toRow(byId.get(messageId)!)
     },
+    attemptsTo: (recipient, since, until) =>
+      attemptsTo.all(recipient, since, until).map((row) => row.started_at),
+    hold: (messageId, until, now) => changed(hold.run({ messageId, until, now })),
     setUploaded: (messageId, graphMediaId, now) =>
       void uploaded.run({ messageId, graphMediaId, now }),
     backOff: (messageId, error, nextAttemptAt, now, countAttempt) =>

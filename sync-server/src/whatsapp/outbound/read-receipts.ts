@@ -11,6 +11,7 @@ import { requireAdmin, type AuthEnv } from '../../http/middleware/auth.js'
 import { readJson } from '../../http/validate.js'
 import { updateInboxEntry } from '../../lifecycle/inbox.js'
 import type { Logger } from '../../log.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { SettingsStore } from '../../store/settings.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
@@ -22,6 +23,8 @@ export interface ReadReceiptDeps {
   channel: Pick<ChannelHolder, 'config' | 'client'>
   settings: SettingsStore
   log: Logger
+  /** Records admins' changes of the setting (`settings.read_receipts`). */
+  audit?: AuditLog
 }
 
 /** The wamid of the conversation's latest customer message (doc order is arrival-time order). */
@@ -68,6 +71,7 @@ export function readReceiptRoutes(deps: ReadReceiptDeps) {
   app.put('/settings/read-receipts', requireAdmin(), async (c) => {
     const { enabled } = await readJson(c, ReadReceiptsSetting)
     settings.set('readReceipts', enabled)
+    deps.audit?.record(c.get('actor'), 'settings.read_receipts', 'read_receipts', { enabled })
     return c.json({ enabled })
   })
   return app

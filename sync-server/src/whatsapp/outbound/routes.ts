@@ -10,6 +10,7 @@ import type { AuthEnv } from '../../http/middleware/auth.js'
 import { readJson } from '../../http/validate.js'
 import type { Logger } from '../../log.js'
 import type { AgentMediaStore } from '../../store/agent-media.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { SettingsStore } from '../../store/settings.js'
 import type { TemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
@@ -30,6 +31,8 @@ export interface OutboundRouteDeps {
   templates: TemplateStore
   settings: SettingsStore
   log: Logger
+  /** Admins' changes of templates and of the read-receipts setting are recorded here. */
+  audit?: AuditLog
   dataDir: string
   now(): number
   /** Something was queued: send soon. */

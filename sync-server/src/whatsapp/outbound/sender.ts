@@ -4,10 +4,19 @@
  * different conversations run side by side, up to `concurrency`. A message whose retryable error
  * is backing off holds its lane, so a conversation never overtakes itself.
  *
- * One attempt: check (window, recipient, channel) → upload media if any (harmless to repeat) →
- * `begin` (committed) → send → `sent` | back to `queued` with backoff | `failed` | `unknown`
- * (outcome lost: never resent without an agent's say). Then `settle` writes the outcome into the
- * doc as a receipt (origin 'whatsapp') and hands a wamid to the inbound side.
+ * Per-customer cap: Meta refuses (131056) a business that writes too fast to one customer, so at
+ * most `perCustomerPerMinute` attempts (default {@link DEFAULT_PER_CUSTOMER_PER_MINUTE}, templates
+ * included) go to one recipient wa_id in any rolling minute, across all of that customer's
+ * conversations. The count comes from the outbox (attempts begun in the last minute), so it holds
+ * across restarts. A message over the cap is neither refused nor dropped: its row stays queued and
+ * holds its lane until the oldest counted attempt leaves the minute (the worker's timer is set for
+ * that moment), then goes in order, exactly once. Notes never reach the outbox, so are not capped.
+ *
+ * One attempt: check (window, recipient, channel, cap) → upload media if any (harmless to repeat)
+ * → cap again → `begin` (committed, with the recipient) → send → `sent` | back to `queued` with
+ * backoff | `failed` | `unknown` (outcome lost: never resent without an agent's say). Then
+ * `settle` writes the outcome into the doc as a receipt (origin 'whatsapp') and hands a wamid to
+ * the inbound side.
  */
 import { conversationDocName, readReceipt, type AgentMessage, type MediaRef } from '@atende/shared'
 import type { Logger } from '../../log.js'
@@ -35,6 +44,16 @@ export interface BackoffPolicy {
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 60_000, maxAttempts: 6 }
+
+/** The rolling window of the per-customer cap. */
+export const CUSTOMER_WINDOW_MS = 60_000
+
+/**
+ * Agent messages (templates included) handed to Meta per customer per rolling minute. Meta limits
+ * each business-customer pair on its own side (131056, retryable); staying under it keeps a burst
+ * in order instead of in backoff.
+ */
+export const DEFAULT_PER_CUSTOMER_PER_MINUTE = 20
 
 /** Exponential backoff after the `attempt`-th try, with jitter in [75 %, 100 %]. */
 export function backoffDelay(attempt: number, policy: BackoffPolicy, random = Math.random): number {
@@ -66,6 +85,8 @@ export interface SenderOptions {
   now?: () => number
   backoff?: Partial<BackoffPolicy>
   concurrency?: number
+  /** Attempts per customer (wa_id) per rolling minute (default 20, see the constant above). */
+  perCustomerPerMinute?: number
   /** How long an uploaded media id is reused (Meta keeps uploads 30 days). */
   uploadTtlMs?: number
   /** False: no timers at all; the caller drives `pump()` (deterministic tests). */
@@ -90,6 +111,7 @@ export function createSender(options: SenderOptions): Sender {
   const now = options.now ?? Date.now
   const policy = { ...DEFAULT_BACKOFF, ...options.backoff }
   const concurrency = options.concurrency ?? 4
+  const perCustomer = Math.max(1, options.perCustomerPerMinute ?? DEFAULT_PER_CUSTOMER_PER_MINUTE)
   const uploadTtlMs = options.uploadTtlMs ?? 29 * 24 * 3600_000
   const timers = options.timers ?? true
   const active = new Set<string>()
@@ -103,6 +125,24 @@ export function createSender(options: SenderOptions): Sender {
 
   function fail(messageId: string, reason: string): void {
     if (outbox.finishFailed(messageId, reason, now())) settle(messageId)
+  }
+
+  /**
+   * The per-customer cap: when `to` already had `perCustomer` attempts in the last minute, the row
+   * waits (queued, holding its lane) until the oldest of them leaves the minute. True when held.
+   */
+  function heldByCap(row: OutboxRow, to: string): boolean {
+    const at = now()
+    const starts = outbox.attemptsTo(to, at - CUSTOMER_WINDOW_MS, at)
+    if (starts.length < perCustomer) return false
+    const until = starts[starts.length - perCustomer]! + CUSTOMER_WINDOW_MS
+    outbox.hold(row.messageId, until, at)
+    log.debug('send held by the per-customer cap', {
+      messageId: row.messageId,
+      conversationId: row.conversationId,
+      waitMs: until - at,
+    })
+    return true
   }
 
   /** Upload errors: a retry is harmless (nothing reached the customer), so unknown ones retry too. */
@@ -189,12 +229,15 @@ export function createSender(options: SenderOptions): Sender {
       outbox.backOff(id, 'no WhatsApp channel is configured', now() + policy.maxMs, now(), false)
       return
     }
+    if (heldByCap(row, to)) return
     const payload = await payloadOf(row, message)
     if (!payload) return
     // The doc may have been unloaded and loaded again during the upload: read it afresh.
     const context = quotedWamid(docs.get(name).doc, message.replyTo)
     if (stopped) return // still queued: the next start sends it
-    const begun = outbox.begin(id, now())
+    // Checked again with no await before `begin`: another lane of this customer may have begun.
+    if (heldByCap(row, to)) return
+    const begun = outbox.begin(id, now(), to)
     if (!begun) return
     let wamid: string
     try {

@@ -1,7 +1,7 @@
 /**
  * Message templates: admins register them (the same name and language as approved on Meta's side),
  * every signed-in agent lists them and sends one, the only thing WhatsApp allows outside the
- * 24-hour window and the way an agent starts a conversation.
+ * 24-hour window and the way an agent starts a conversation. Admins' changes go to the audit log.
  */
 import { isUuid, newId, type AgentId, type AgentMessage, type MessageId } from '@atende/shared'
 import { Hono } from 'hono'
@@ -9,6 +9,7 @@ import * as v from 'valibot'
 import { ApiError } from '../../http/errors.js'
 import { requireAdmin, type AuthEnv } from '../../http/middleware/auth.js'
 import { readJson } from '../../http/validate.js'
+import type { AuditLog } from '../../store/audit.js'
 import { TemplateConflict, TEMPLATE_CATEGORIES, type TemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import { appendAgentMessage, conversationDoc } from './conversation-doc.js'
@@ -98,25 +99,39 @@ function conflict<T>(change: () => T): T {
   }
 }
 
-/** `/templates`: list (any signed-in agent), create, change, delete (admins only). */
-export function templateRoutes(deps: { templates: TemplateStore }) {
-  const { templates } = deps
+/** `/templates`: list (any signed-in agent), create, change, delete (admins only, audited). */
+export function templateRoutes(deps: { templates: TemplateStore; audit?: AuditLog }) {
+  const { templates, audit } = deps
   const app = new Hono<AuthEnv>()
   app.get('/', (c) => c.json({ templates: templates.list() }))
   app.post('/', requireAdmin(), async (c) => {
     const fields = await readJson(c, CreateTemplate)
-    return c.json({ template: conflict(() => templates.create(fields)) }, 201)
+    const template = conflict(() => templates.create(fields))
+    const { name, language, category } = template
+    audit?.record(c.get('actor'), 'template.create', template.id, { name, language, category })
+    return c.json({ template }, 201)
   })
   app.patch('/:templateId', requireAdmin(), async (c) => {
     const fields = await readJson(c, UpdateTemplate)
     const template = conflict(() => templates.update(c.req.param('templateId'), fields))
     if (!template) throw new ApiError(404, 'template_not_found', 'There is no such template')
+    audit?.record(c.get('actor'), 'template.update', template.id, {
+      name: template.name,
+      language: template.language,
+      fields: Object.keys(fields).filter((key) => fields[key as keyof typeof fields] !== undefined),
+    })
     return c.json({ template })
   })
   app.delete('/:templateId', requireAdmin(), (c) => {
-    if (!templates.remove(c.req.param('templateId'))) {
+    const id = c.req.param('templateId')
+    const before = templates.list().find((template) => template.id === id)
+    if (!templates.remove(id)) {
       throw new ApiError(404, 'template_not_found', 'There is no such template')
     }
+    audit?.record(c.get('actor'), 'template.delete', id, {
+      name: before?.name ?? null,
+      language: before?.language ?? null,
+    })
     return c.body(null, 204)
   })
   return app
