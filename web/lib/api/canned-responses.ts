@@ -41,3 +41,24 @@ export async function postCannedResponse(
   if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
   return body.cannedResponse
 }
+
+const cannedResponsePath = (id: string) => `/api/canned-responses/${encodeURIComponent(id)}`
+
+/** PATCH /api/canned-responses/:id: its author or an admin. */
+export async function patchCannedResponse(
+  fetchFn: Fetch,
+  id: string,
+  fields: Partial<{ title: string; text: string; kind: CannedResponseKind }>,
+): Promise<CannedResponse> {
+  const response = await request(fetchFn, cannedResponsePath(id), { method: 'PATCH', json: fields })
+  if (!response.ok) throw await failure(response)
+  const body = await readJson<{ cannedResponse: CannedResponse }>(response)
+  if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
+  return body.cannedResponse
+}
+
+/** DELETE /api/canned-responses/:id: its author or an admin. */
+export async function deleteCannedResponse(fetchFn: Fetch, id: string): Promise<void> {
+  const response = await request(fetchFn, cannedResponsePath(id), { method: 'DELETE' })
+  if (!response.ok) throw await failure(response)
+}
