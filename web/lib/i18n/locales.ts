@@ -8,7 +8,7 @@ export const DEFAULT_LOCALE: Locale = 'en'
 export const DICTIONARIES: Record<Locale, Dictionary> = { en, 'pt-BR': ptBR }
 
 /** Each language named in itself, as language pickers do, whatever the current locale. */
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'pt-BR': 'Português (Brasil)' }
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'pt-BR': 'Português' }
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
