@@ -1,6 +1,5 @@
 import type { Agent, Role } from '@atende/shared'
-import type { Fetch } from './http'
-import { callApi } from './settings'
+import { callApi, type Fetch } from './http'
 
 /** The team as admins manage it (the inbox reads the same list through `getAgents`). */
 

@@ -1,5 +1,4 @@
-import type { Fetch } from './http'
-import { callApi } from './settings'
+import { callApi, type Fetch } from './http'
 
 /** One thing an admin (or the system) changed, as the audit log records it. */
 export interface AuditEntry {

@@ -1,5 +1,4 @@
-import { ApiRequestError } from './conversations'
-import { readJson, request, type Fetch } from './http'
+import { apiError, callApi, readJson, request, type Fetch } from './http'
 
 /** 'public': for replies to the customer; 'internal': for internal notes. */
 export type CannedResponseKind = 'public' | 'internal'
@@ -14,19 +13,10 @@ export interface CannedResponse {
   createdAt: number
 }
 
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
-
 /** GET /api/canned-responses: every canned response, by title. */
 export async function getCannedResponses(fetchFn: Fetch): Promise<CannedResponse[]> {
   const response = await request(fetchFn, '/api/canned-responses')
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   return (await readJson<{ cannedResponses?: CannedResponse[] }>(response))?.cannedResponses ?? []
 }
 
@@ -35,10 +25,10 @@ export async function postCannedResponse(
   fetchFn: Fetch,
   fields: { title: string; text: string; kind: CannedResponseKind },
 ): Promise<CannedResponse> {
-  const response = await request(fetchFn, '/api/canned-responses', { method: 'POST', json: fields })
-  if (!response.ok) throw await failure(response)
-  const body = await readJson<{ cannedResponse: CannedResponse }>(response)
-  if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
+  const body = await callApi<{ cannedResponse: CannedResponse }>(fetchFn, '/api/canned-responses', {
+    method: 'POST',
+    json: fields,
+  })
   return body.cannedResponse
 }
 
@@ -50,15 +40,14 @@ export async function patchCannedResponse(
   id: string,
   fields: Partial<{ title: string; text: string; kind: CannedResponseKind }>,
 ): Promise<CannedResponse> {
-  const response = await request(fetchFn, cannedResponsePath(id), { method: 'PATCH', json: fields })
-  if (!response.ok) throw await failure(response)
-  const body = await readJson<{ cannedResponse: CannedResponse }>(response)
-  if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
+  const body = await callApi<{ cannedResponse: CannedResponse }>(fetchFn, cannedResponsePath(id), {
+    method: 'PATCH',
+    json: fields,
+  })
   return body.cannedResponse
 }
 
 /** DELETE /api/canned-responses/:id: its author or an admin. */
 export async function deleteCannedResponse(fetchFn: Fetch, id: string): Promise<void> {
-  const response = await request(fetchFn, cannedResponsePath(id), { method: 'DELETE' })
-  if (!response.ok) throw await failure(response)
+  await callApi<null>(fetchFn, cannedResponsePath(id), { method: 'DELETE' })
 }

@@ -1,6 +1,5 @@
 import type { ConversationStatus, TicketSummary } from '@atende/shared'
-import { ApiRequestError } from './conversations'
-import { readJson, request, type Fetch } from './http'
+import { apiError, callApi, readJson, request, type Fetch } from './http'
 
 /** A customer as the contacts API returns it. */
 export interface Contact {
@@ -34,28 +33,15 @@ export interface ContactChanges {
   notes?: string | null
 }
 
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
-
 /** GET /api/contacts/:id: the contact, its last conversations and tickets. */
 export async function getContact(fetchFn: Fetch, id: string): Promise<ContactDetail> {
-  const response = await request(fetchFn, `/api/contacts/${encodeURIComponent(id)}`)
-  if (!response.ok) throw await failure(response)
-  const body = await readJson<ContactDetail>(response)
-  if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
-  return body
+  return callApi(fetchFn, `/api/contacts/${encodeURIComponent(id)}`)
 }
 
 /** GET /api/contacts?q=: contacts whose name, phone or email contains `q`. */
 export async function searchContacts(fetchFn: Fetch, q: string): Promise<Contact[]> {
   const response = await request(fetchFn, `/api/contacts?q=${encodeURIComponent(q)}`)
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   return (await readJson<{ contacts: Contact[] }>(response))?.contacts ?? []
 }
 
@@ -65,12 +51,10 @@ export async function patchContact(
   id: string,
   changes: ContactChanges,
 ): Promise<Contact> {
-  const response = await request(fetchFn, `/api/contacts/${encodeURIComponent(id)}`, {
-    method: 'PATCH',
-    json: changes,
-  })
-  if (!response.ok) throw await failure(response)
-  const body = await readJson<{ contact: Contact }>(response)
-  if (!body) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
+  const body = await callApi<{ contact: Contact }>(
+    fetchFn,
+    `/api/contacts/${encodeURIComponent(id)}`,
+    { method: 'PATCH', json: changes },
+  )
   return body.contact
 }

@@ -1,5 +1,5 @@
 import type { Agent } from '@atende/shared'
-import { readJson, request, type Fetch } from './http'
+import { apiError, readJson, request, type Fetch } from './http'
 
 /**
  * The conversation API the thread uses. The doc carries the conversation itself; these calls are
@@ -21,25 +21,6 @@ export async function postSeen(fetchFn: Fetch, conversationId: string): Promise<
   return response.ok
 }
 
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
-
 /**
  * POST /api/conversations/:id/messages/:messageId/retry (a failed or unknown send). An `unknown`
  * outcome needs `confirm`: the agent accepted that the customer may get the message twice.
@@ -55,7 +36,7 @@ export async function postRetry(
     `/api/conversations/${conversationId}/messages/${messageId}/retry`,
     { method: 'POST', json: { confirm: options.confirm ?? false } },
   )
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
 }
 
 /** A WhatsApp message template the business may send outside the 24-hour window. */
@@ -88,7 +69,7 @@ export function countPlaceholders(body: string): number {
 /** GET /api/templates, read leniently (the list is the outbound side's, and may grow fields). */
 export async function getTemplates(fetchFn: Fetch): Promise<MessageTemplate[]> {
   const response = await request(fetchFn, '/api/templates')
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   const body = await readJson<{ templates?: RawTemplate[] } | RawTemplate[]>(response)
   const list = Array.isArray(body) ? body : (body?.templates ?? [])
   return list.flatMap((raw) => {
@@ -119,5 +100,5 @@ export async function postTemplate(
     method: 'POST',
     json: template,
   })
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
 }

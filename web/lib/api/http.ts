@@ -41,3 +41,41 @@ export async function readJson<T>(response: Response): Promise<T | null> {
     return null
   }
 }
+
+/** The server answered with an error: its `{error: {code, message}}`, or `unexpected`. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Reads the server's `{error: {code, message}}` from a failed response. */
+export async function apiError(response: Response): Promise<ApiRequestError> {
+  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
+  return new ApiRequestError(
+    response.status,
+    body?.error?.code ?? 'unexpected',
+    body?.error?.message ?? `HTTP ${response.status}`,
+  )
+}
+
+/**
+ * Calls the API and answers the JSON body; a 204 (no body) answers `null`. A failure throws
+ * `ApiRequestError` (or `UnreachableError` when there was no response).
+ */
+export async function callApi<T>(
+  fetchFn: Fetch,
+  path: string,
+  init: { method?: string; json?: unknown } = {},
+): Promise<T> {
+  const response = await request(fetchFn, path, init)
+  if (!response.ok) throw await apiError(response)
+  if (response.status === 204) return null as T
+  const body = await readJson<T>(response)
+  if (body === null) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
+  return body
+}

@@ -1,19 +1,9 @@
-import { ApiRequestError } from './conversations'
-import { readJson, request, type Fetch } from './http'
+import { ApiRequestError, apiError, readJson, request, type Fetch } from './http'
 
 /**
  * Calls behind "New conversation" (the templates themselves are in `./conversations`, shared with
  * the thread's composer).
  */
-
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
 
 export interface StartedConversation {
   id: string
@@ -31,7 +21,7 @@ export async function postConversation(
     method: 'POST',
     json: name ? { phone, name } : { phone },
   })
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   const body = await readJson<{ conversation?: { id?: string } }>(response)
   if (!body?.conversation?.id) throw new ApiRequestError(response.status, 'unexpected', 'No id')
   return { id: body.conversation.id, created: response.status === 201 }
@@ -46,7 +36,7 @@ export async function getServiceWindow(
     fetchFn,
     `/api/conversations/${encodeURIComponent(conversationId)}/window`,
   )
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   const body = await readJson<{ open?: unknown; closesAt?: unknown }>(response)
   return {
     open: body?.open === true,

@@ -1,34 +1,6 @@
-import { ApiRequestError } from './conversations'
-import { readJson, request, type Fetch } from './http'
+import { callApi, type Fetch } from './http'
 
-/**
- * The admin settings API: the WhatsApp channel, read receipts and the report's shifts. `callApi`
- * is shared by the other admin modules (agents, templates, audit): errors come back as
- * `ApiRequestError` with the server's `{error: {code, message}}`.
- */
-
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
-
-/** Calls the API and answers the JSON body; a 204 (no body) answers `null`. */
-export async function callApi<T>(
-  fetchFn: Fetch,
-  path: string,
-  init: { method?: string; json?: unknown } = {},
-): Promise<T> {
-  const response = await request(fetchFn, path, init)
-  if (!response.ok) throw await failure(response)
-  if (response.status === 204) return null as T
-  const body = await readJson<T>(response)
-  if (body === null) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
-  return body
-}
+/** The admin settings API: the WhatsApp channel, read receipts and the report's shifts. */
 
 /** A saved secret is never sent back: only whether there is one, and its last four characters. */
 export interface SecretState {

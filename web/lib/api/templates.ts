@@ -1,5 +1,4 @@
-import type { Fetch } from './http'
-import { callApi } from './settings'
+import { callApi, type Fetch } from './http'
 
 /**
  * Message templates as admins register them (same name and language as approved on Meta's side).

@@ -1,38 +1,16 @@
 import type { ConversationEvent, TicketDetail, TicketStatus, TicketSummary } from '@atende/shared'
-import { ApiRequestError } from './conversations'
-import { readJson, request, type Fetch } from './http'
+import { apiError, callApi, readJson, request, type Fetch } from './http'
 
 /**
  * The lifecycle API: tickets, close, delete, assign and transfer. These are server actions (the
  * server is the authority on a conversation's life); the doc shows their outcome live.
  */
 
-async function failure(response: Response): Promise<ApiRequestError> {
-  const body = await readJson<{ error?: { code?: string; message?: string } }>(response)
-  return new ApiRequestError(
-    response.status,
-    body?.error?.code ?? 'unexpected',
-    body?.error?.message ?? `HTTP ${response.status}`,
-  )
-}
-
-async function call<T>(
-  fetchFn: Fetch,
-  path: string,
-  init: { method?: string; json?: unknown } = {},
-): Promise<T> {
-  const response = await request(fetchFn, path, init)
-  if (!response.ok) throw await failure(response)
-  const body = await readJson<T>(response)
-  if (body === null) throw new ApiRequestError(response.status, 'unexpected', 'Not JSON')
-  return body
-}
-
 const conversation = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
 
 /** POST /api/conversations/:id/ticket: the conversation's ticket, created if it had none. */
 export async function postTicket(fetchFn: Fetch, conversationId: string): Promise<TicketSummary> {
-  const body = await call<{ ticket: TicketSummary }>(
+  const body = await callApi<{ ticket: TicketSummary }>(
     fetchFn,
     `${conversation(conversationId)}/ticket`,
     {
@@ -49,7 +27,7 @@ export async function getConversationTicket(
 ): Promise<TicketSummary | null> {
   const response = await request(fetchFn, `${conversation(conversationId)}/ticket`)
   if (response.status === 404) return null
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   return (await readJson<{ ticket: TicketSummary }>(response))?.ticket ?? null
 }
 
@@ -57,11 +35,11 @@ export function postClose(
   fetchFn: Fetch,
   conversationId: string,
 ): Promise<{ ticketId: string; ticketNumber: string }> {
-  return call(fetchFn, `${conversation(conversationId)}/close`, { method: 'POST' })
+  return callApi(fetchFn, `${conversation(conversationId)}/close`, { method: 'POST' })
 }
 
 export async function deleteConversation(fetchFn: Fetch, conversationId: string): Promise<void> {
-  await call(fetchFn, conversation(conversationId), { method: 'DELETE' })
+  await callApi(fetchFn, conversation(conversationId), { method: 'DELETE' })
 }
 
 export async function postAssign(
@@ -70,7 +48,7 @@ export async function postAssign(
   agentId: string | null,
   mode: 'assign' | 'transfer',
 ): Promise<void> {
-  await call(fetchFn, `${conversation(conversationId)}/${mode}`, {
+  await callApi(fetchFn, `${conversation(conversationId)}/${mode}`, {
     method: 'POST',
     json: { agentId },
   })
@@ -81,7 +59,10 @@ export async function getConversationEvents(
   conversationId: string,
 ): Promise<ConversationEvent[]> {
   return (
-    await call<{ events: ConversationEvent[] }>(fetchFn, `${conversation(conversationId)}/events`)
+    await callApi<{ events: ConversationEvent[] }>(
+      fetchFn,
+      `${conversation(conversationId)}/events`,
+    )
   ).events
 }
 
@@ -106,14 +87,14 @@ export function getTickets(fetchFn: Fetch, query: TicketQuery = {}): Promise<Tic
   if (query.q?.trim()) params.set('q', query.q.trim())
   if (query.cursor) params.set('cursor', query.cursor)
   if (query.limit) params.set('limit', String(query.limit))
-  return call(fetchFn, `/api/tickets?${params}`)
+  return callApi(fetchFn, `/api/tickets?${params}`)
 }
 
 /** GET /api/tickets/:id, or null when there is no such ticket. */
 export async function getTicket(fetchFn: Fetch, id: string): Promise<TicketDetail | null> {
   const response = await request(fetchFn, `/api/tickets/${encodeURIComponent(id)}`)
   if (response.status === 404) return null
-  if (!response.ok) throw await failure(response)
+  if (!response.ok) throw await apiError(response)
   return (await readJson<{ ticket: TicketDetail }>(response))?.ticket ?? null
 }
 
@@ -122,7 +103,7 @@ export async function patchTicket(
   id: string,
   changes: { status?: TicketStatus; assigneeId?: string | null },
 ): Promise<TicketSummary> {
-  const body = await call<{ ticket: TicketSummary }>(
+  const body = await callApi<{ ticket: TicketSummary }>(
     fetchFn,
     `/api/tickets/${encodeURIComponent(id)}`,
     {

@@ -1,5 +1,4 @@
-import { ApiRequestError } from '$lib/api/conversations'
-import { UnreachableError } from '$lib/api/http'
+import { ApiRequestError, UnreachableError } from '$lib/api/http'
 import type { Dictionary } from '$lib/i18n'
 
 /**
