@@ -144,6 +144,22 @@ describe('the audit log', () => {
     expect(JSON.stringify(all)).not.toContain('Olá! Como posso ajudar?')
   })
 
+  it('records a conversation deleted, by id only', async () => {
+    const opened = await api<{ conversation: { id: string } }>(
+      server,
+      admin,
+      'POST',
+      '/api/conversations',
+      { phone: '+5511912345678', name: 'Maria Silva' },
+    )
+    expect(opened.status).toBe(201)
+    const id = opened.body.conversation.id
+    expect((await api(server, admin, 'DELETE', `/api/conversations/${id}`)).status).toBe(200)
+    const entry = (await entries()).find((e) => e.action === 'conversation.delete')
+    expect(entry).toMatchObject({ actor: { id: adminId }, target: id, details: { ticketId: null } })
+    expect(JSON.stringify(entry)).not.toMatch(/Maria|5511912345678/)
+  })
+
   it('pages newest first with `next`, and checks its query', async () => {
     const first = await api<Page>(server, admin, 'GET', '/api/audit?limit=2')
     expect(first.body.entries).toHaveLength(2)

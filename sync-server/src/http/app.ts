@@ -98,7 +98,7 @@ export function createApp(options: AppOptions): Hono {
     }),
   )
   api.route('/notifications', notificationRoutes({ db, docs: sync.docs, sessions, log }))
-  api.route('/conversations', lifecycleRoutes({ db, docs: sync.docs, log }))
+  api.route('/conversations', lifecycleRoutes({ db, docs: sync.docs, log, audit }))
   api.route('/tickets', ticketRoutes({ db, docs: sync.docs, log }))
   api.route('/contacts', contactRoutes({ db, docs: sync.docs, log }))
   api.route('/reports', reportRoutes({ db, accounts, audit }))

@@ -1,5 +1,6 @@
 /**
- * The audit log of admin actions: settings, agents, templates, canned responses. Entries are
+ * The audit log of admin actions: settings, agents, templates, canned responses, and conversations
+ * deleted (their own records go with them, so this is the trace that one existed). Entries are
  * written after the change they describe succeeded and never change afterwards. Details name what
  * changed; they never carry a secret or a password (for those, only that they changed).
  */
@@ -18,6 +19,7 @@ export type AuditAction =
   | 'canned_response.create'
   | 'canned_response.update'
   | 'canned_response.delete'
+  | 'conversation.delete'
 
 /** Who acted; without a name, the agent's current name is looked up. */
 export interface AuditActor {

@@ -679,6 +679,7 @@ export const en = {
       'canned_response.create': 'Created a canned response',
       'canned_response.update': 'Changed a canned response',
       'canned_response.delete': 'Deleted a canned response',
+      'conversation.delete': 'Deleted a conversation',
     } as Record<string, string>,
     role: (role: string) => `role: ${role}`,
     changed: (fields: string) => `changed: ${fields}`,

@@ -685,6 +685,7 @@ export const ptBR: Dictionary = {
       'canned_response.create': 'Criou uma resposta pronta',
       'canned_response.update': 'Alterou uma resposta pronta',
       'canned_response.delete': 'Excluiu uma resposta pronta',
+      'conversation.delete': 'Excluiu uma conversa',
     },
     role: (role: string) => `função: ${role}`,
     changed: (fields: string) => `alterado: ${fields}`,

@@ -25,6 +25,7 @@ import {
 } from '../../lifecycle/events.js'
 import { createTicket } from '../../lifecycle/ticket.js'
 import type { Logger } from '../../log.js'
+import type { AuditLog } from '../../store/audit.js'
 import type { Db } from '../../store/db.js'
 import { ConversationNotLive } from '../../store/transcripts.js'
 import type { DocManager } from '../../sync/docs.js'
@@ -36,6 +37,8 @@ export interface LifecycleRoutesOptions {
   db: Db
   docs: DocManager
   log: Logger
+  /** Records deletions: the conversation's own records go with it. */
+  audit?: AuditLog
 }
 
 const STATUS: Record<LifecycleErrorCode, ContentfulStatusCode> = {
@@ -78,6 +81,7 @@ const TransferBody = v.object({ agentId: AgentId })
 /** Mount at `/conversations` behind `requireSession`. */
 export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps): Hono<AuthEnv> {
   const deps = 'transcripts' in options ? options : createLifecycleDeps(options)
+  const audit = 'audit' in options ? options.audit : undefined
   const conversation = (id: string) => idParam(id, 'conversation_not_found', 'conversation')
 
   return new Hono<AuthEnv>()
@@ -108,7 +112,10 @@ export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps)
     })
 
     .delete('/:id', (c) => {
-      const { ticketId } = deleteConversation(deps, conversation(c.req.param('id')), c.get('actor'))
+      const id = conversation(c.req.param('id'))
+      const { ticketId } = deleteConversation(deps, id, c.get('actor'))
+      // Only ids: what the conversation said, and who with, is gone on purpose.
+      audit?.record(c.get('actor'), 'conversation.delete', id, { ticketId })
       return c.json({ deleted: true, ticketId })
     })
 
