@@ -43,6 +43,8 @@ export interface AgentMediaStore {
   insert(media: AgentMedia): void
   get(id: string): AgentMedia | undefined
   byMessage(messageId: string): AgentMedia | undefined
+  /** Deletes a conversation's rows (inside the deletion's transaction); their files' paths. */
+  removeConversation(conversationId: string): string[]
 }
 
 export function createAgentMediaStore(db: Db): AgentMediaStore {
@@ -54,8 +56,19 @@ export function createAgentMediaStore(db: Db): AgentMediaStore {
   const byMessage = db.prepare<[string], AgentMediaRow>(
     'SELECT * FROM agent_media WHERE message_id = ?',
   )
+  const byConversation = db.prepare<[string], { path: string }>(
+    'SELECT path FROM agent_media WHERE conversation_id = ?',
+  )
+  const removeByConversation = db.prepare<[string]>(
+    'DELETE FROM agent_media WHERE conversation_id = ?',
+  )
   return {
     insert: (media) => void insert.run(media),
+    removeConversation(conversationId) {
+      const paths = byConversation.all(conversationId).map((row) => row.path)
+      if (paths.length > 0) removeByConversation.run(conversationId)
+      return paths
+    },
     get(id) {
       const row = byId.get(id)
       return row && toMedia(row)

@@ -11,11 +11,19 @@
  * `DocManager.resolve` refuses closed conversations). What follows the commit (closing the
  * document's sockets, removing its inbox card) is derived state: a card left behind by a crash is
  * removed at the next start by `reconcileInbox` (lifecycle/close.ts).
+ *
+ * Deleting (`purge`) takes everything of the conversation in one transaction: its row, document,
+ * events, ticket and transcript, customer media and agent attachment rows, outbox rows, and the
+ * statuses and reactions of its wamids, which stay only as tombstones so that Meta's redeliveries
+ * cannot bring a message back (wa-messages.ts). The files are the caller's to unlink once committed.
  */
 import type { ConversationEvent, MessageKind, TicketMessage, TicketSummary } from '@atende/shared'
 import type { Db } from './db.js'
+import { createAgentMediaStore } from './agent-media.js'
 import type { EventStore } from './events.js'
+import { createMediaStore, customerMediaFile, mediaDirOf } from './media.js'
 import type { NewTicket, TicketStore } from './tickets.js'
+import { createWaMessageStore, type KnownWamid } from './wa-messages.js'
 
 /** One message as filed: the columns readers need, the rest of the message as JSON. */
 export interface FiledMessage {
@@ -55,10 +63,19 @@ export class ConversationNotLive extends Error {
 export interface TranscriptStore {
   /** Files the conversation's history into its ticket (or a new one) and closes it; see above. */
   file(plan: FilingPlan, hooks?: FilingHooks): { ticket: TicketSummary; created: boolean }
-  /** Deletes the conversation, its ticket, events and document rows, in one transaction. */
-  purge(conversationId: string, docName: string): { ticketId: string | null }
+  /**
+   * Deletes the conversation and everything of it in one transaction (see above); `known` are
+   * wamids its document names, tombstoned even if the index lacks them.
+   */
+  purge(conversationId: string, docName: string, known?: readonly KnownWamid[]): PurgeResult
   /** The ticket's transcript, in order. */
   messages(ticketId: string): TicketMessage[]
+}
+
+export interface PurgeResult {
+  ticketId: string | null
+  /** Its media files (customers' and agents'), to unlink after the commit. */
+  files: string[]
 }
 
 /** A filed message as the API returns it (see `TicketMessage`). */
@@ -107,6 +124,17 @@ export function createTranscriptStore(
   const deleteTicket = db.prepare<[string]>('DELETE FROM tickets WHERE id = ?')
   const deleteUpdates = db.prepare<[string]>('DELETE FROM ydoc_updates WHERE doc_name = ?')
   const deleteDoc = db.prepare<[string]>('DELETE FROM ydocs WHERE name = ?')
+  const media = createMediaStore(db)
+  const agentMedia = createAgentMediaStore(db)
+  const wa = createWaMessageStore(db)
+  const mediaDir = mediaDirOf(db)
+  // The outbox table belongs to whatsapp/outbound/outbox.ts, which the store may not import. Its
+  // rows go with the conversation; a send in flight then finds its row gone (every transition is a
+  // compare-and-set) and the document unknown, and leaves nothing behind.
+  const outboxWamids = db.prepare<[string], { wamid: string }>(
+    'SELECT wamid FROM outbox WHERE conversation_id = ? AND wamid IS NOT NULL',
+  )
+  const deleteOutbox = db.prepare<[string]>('DELETE FROM outbox WHERE conversation_id = ?')
   const select = db.prepare<[string], MessageRow>(
     `SELECT message_id, kind, author_id, author_name, text, created_at, data
      FROM ticket_messages WHERE ticket_id = ? ORDER BY seq`,
@@ -154,20 +182,35 @@ export function createTranscriptStore(
     return { ticket: tickets.get(ticket.id)!, created }
   })
 
-  const purge = db.transaction((conversationId: string, docName: string) => {
-    requireLive(conversationId)
-    const ticket = tickets.forConversation(conversationId)
-    if (ticket) deleteTicket.run(ticket.id) // its transcript goes with it (ON DELETE CASCADE)
-    events.removeConversation(conversationId)
-    deleteConversation.run(conversationId)
-    deleteUpdates.run(docName)
-    deleteDoc.run(docName)
-    return { ticketId: ticket?.id ?? null }
-  })
+  const purge = db.transaction(
+    (conversationId: string, docName: string, known: readonly KnownWamid[]): PurgeResult => {
+      requireLive(conversationId)
+      const ticket = tickets.forConversation(conversationId)
+      if (ticket) deleteTicket.run(ticket.id) // its transcript goes with it (ON DELETE CASCADE)
+      events.removeConversation(conversationId)
+      const sent = outboxWamids
+        .all(conversationId)
+        .map((row): KnownWamid => ({ wamid: row.wamid, direction: 'out' }))
+      wa.forgetConversation(conversationId, [...known, ...sent], Date.now())
+      deleteOutbox.run(conversationId)
+      const customerFiles = media.removeConversation(conversationId)
+      const agentFiles = agentMedia.removeConversation(conversationId)
+      deleteConversation.run(conversationId)
+      deleteUpdates.run(docName)
+      deleteDoc.run(docName)
+      return {
+        ticketId: ticket?.id ?? null,
+        files: [
+          ...(mediaDir ? customerFiles.map((id) => customerMediaFile(mediaDir, id)) : []),
+          ...agentFiles,
+        ],
+      }
+    },
+  )
 
   return {
     file: (plan, hooks) => file(plan, hooks),
-    purge: (conversationId, docName) => purge(conversationId, docName),
+    purge: (conversationId, docName, known = []) => purge(conversationId, docName, known),
     messages: (ticketId) =>
       select.all(ticketId).map((row) =>
         toTicketMessage({

@@ -1,6 +1,9 @@
 import type { Db } from './db.js'
 
-/** Where a WhatsApp message id (wamid) lives: our conversation and message ids. */
+/**
+ * Where a WhatsApp message id (wamid) lives: our conversation and message ids. A wamid of a deleted
+ * conversation is a tombstone: `conversationId` and `messageId` are empty (see `forgetConversation`).
+ */
 export interface WaMessageRow {
   wamid: string
   direction: 'in' | 'out'
@@ -27,9 +30,23 @@ export interface ReactionRow {
   applied: boolean
 }
 
+/** A wamid a conversation knows of, from its document or its outbox (see `forgetConversation`). */
+export interface KnownWamid {
+  wamid: string
+  direction: 'in' | 'out'
+}
+
 /**
  * The wamid index (`wa_messages`), delivery statuses (`wa_statuses`) and reactions
  * (`wa_reactions`): the SQLite side of WhatsApp message identity, dedupe and late arrivals.
+ *
+ * Deleting a conversation (`forgetConversation`) keeps each of its wamids as a tombstone: the wamid
+ * and its direction, with no conversation or message id and `created_at` the time of deletion, and
+ * nothing else (its statuses and reactions go). The inbound side dedupes customer messages on the
+ * index, so a redelivery of a deleted customer message (Meta retries for days) finds the tombstone
+ * and is skipped instead of opening a new conversation with the deleted text; a late status or
+ * reaction finds a wamid pointing to no document and is settled like one of a closed conversation,
+ * and is not stored (`insertStatus` and `upsertReaction` ignore tombstoned wamids).
  */
 export interface WaMessageStore {
   get(wamid: string): WaMessageRow | undefined
@@ -54,6 +71,12 @@ export interface WaMessageStore {
   markReactionApplied(targetWamid: string, contactId: string): void
   /** Forgets statuses and reactions that waited longer than `before` for a wamid that never came. */
   prunePending(before: number): number
+  /**
+   * A deleted conversation's wamids (those indexed under it, and `known` ones the index lacks)
+   * become tombstones and lose their statuses and reactions (see above). Run it inside the
+   * deletion's transaction. Returns how many wamids were tombstoned.
+   */
+  forgetConversation(conversationId: string, known: readonly KnownWamid[], now: number): number
 }
 
 export function createWaMessageStore(db: Db): WaMessageStore {
@@ -76,9 +99,13 @@ export function createWaMessageStore(db: Db): WaMessageStore {
   const status = db.prepare<[string, string], { applied: number }>(
     'SELECT applied FROM wa_statuses WHERE wamid = ? AND status = ?',
   )
+  // Statuses and reactions of a tombstoned wamid are not kept (its conversation was deleted).
+  const notForgotten = (wamid: string) =>
+    `NOT EXISTS (SELECT 1 FROM wa_messages WHERE wamid = ${wamid} AND conversation_id = '')`
   const insertStatus = db.prepare(
     `INSERT INTO wa_statuses (wamid, status, at, error, applied, received_at)
-     VALUES (@wamid, @status, @at, @error, @applied, @receivedAt) ON CONFLICT DO NOTHING`,
+     SELECT @wamid, @status, @at, @error, @applied, @receivedAt WHERE ${notForgotten('@wamid')}
+     ON CONFLICT DO NOTHING`,
   )
   const pendingStatuses = db.prepare<[string], StatusRow>(
     'SELECT wamid, status, at, error FROM wa_statuses WHERE wamid = ? AND applied = 0 ORDER BY at',
@@ -101,7 +128,8 @@ export function createWaMessageStore(db: Db): WaMessageStore {
   )
   const upsertReaction = db.prepare(
     `INSERT INTO wa_reactions (target_wamid, contact_id, emoji, at, applied)
-     VALUES (@targetWamid, @contactId, @emoji, @at, @applied)
+     SELECT @targetWamid, @contactId, @emoji, @at, @applied
+     WHERE ${notForgotten('@targetWamid')}
      ON CONFLICT (target_wamid, contact_id) DO UPDATE SET
        emoji = excluded.emoji, at = excluded.at, applied = excluded.applied`,
   )
@@ -123,6 +151,23 @@ export function createWaMessageStore(db: Db): WaMessageStore {
   )
   const pruneReactions = db.prepare<[number]>(
     'DELETE FROM wa_reactions WHERE applied = 0 AND at < ?',
+  )
+  const ofConversation = db.prepare<[string], { wamid: string }>(
+    'SELECT wamid FROM wa_messages WHERE conversation_id = ?',
+  )
+  const insertTombstone = db.prepare<[string, string, number]>(
+    `INSERT INTO wa_messages (wamid, direction, conversation_id, message_id, created_at)
+     VALUES (?, ?, '', '', ?) ON CONFLICT DO NOTHING`,
+  )
+  const tombstone = db.prepare<[number, string]>(
+    `UPDATE wa_messages SET conversation_id = '', message_id = '', created_at = ?
+     WHERE wamid IN (SELECT value FROM json_each(?))`,
+  )
+  const forgetStatuses = db.prepare<[string]>(
+    'DELETE FROM wa_statuses WHERE wamid IN (SELECT value FROM json_each(?))',
+  )
+  const forgetReactions = db.prepare<[string]>(
+    'DELETE FROM wa_reactions WHERE target_wamid IN (SELECT value FROM json_each(?))',
   )
   const toReaction = (row: {
     targetWamid: string
@@ -165,5 +210,22 @@ export function createWaMessageStore(db: Db): WaMessageStore {
       void reactionApplied.run(targetWamid, contactId),
     prunePending: (before) =>
       pruneStatuses.run(before).changes + pruneReactions.run(before).changes,
+    forgetConversation(conversationId, known, now) {
+      // One scan of the index by conversation (it has no index on it: deletes are rare).
+      const wamids = new Set(ofConversation.all(conversationId).map((row) => row.wamid))
+      for (const { wamid, direction } of known) {
+        // A known wamid the index lacks (a crash between the document and the index, a send whose
+        // wamid was never recorded) is tombstoned too; one indexed elsewhere is left alone.
+        if (!wamids.has(wamid) && insertTombstone.run(wamid, direction, now).changes > 0) {
+          wamids.add(wamid)
+        }
+      }
+      if (wamids.size === 0) return 0
+      const list = JSON.stringify([...wamids])
+      forgetStatuses.run(list)
+      forgetReactions.run(list)
+      tombstone.run(now, list)
+      return wamids.size
+    },
   }
 }

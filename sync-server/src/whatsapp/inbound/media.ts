@@ -7,6 +7,9 @@
  *
  * Retries back off (RETRY_DELAYS_MS) and survive restarts: the schedule lives in
  * `customer_media.next_attempt_at`, and `start()` picks up whatever is due.
+ *
+ * A download whose row vanished meanwhile (its conversation was deleted) keeps no file, and
+ * `start()` sweeps the directory of files no row names (see `MediaStore.sweep`).
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -115,10 +118,17 @@ export function createMediaFetcher(deps: MediaFetcherDeps) {
           'the downloaded file does not match its sha256',
         )
       }
+      if (!store.get(row.id)) return // its conversation was deleted meanwhile: keep nothing
       await fs.mkdir(dir, { recursive: true })
       const file = mediaFile(dir, row.id)
       await fs.writeFile(`${file}.part`, bytes)
       await fs.rename(`${file}.part`, file)
+      // Deleted while the file was being written: the deletion may have unlinked before the
+      // rename, so the file goes here (no row is written back: the updates below match none).
+      if (!store.get(row.id)) {
+        await fs.rm(file, { force: true })
+        return
+      }
       if (!running) return
       store.markReady(row.id, bytes.byteLength, Date.now())
       setStatus(row, { status: 'ready' })
@@ -175,6 +185,13 @@ export function createMediaFetcher(deps: MediaFetcherDeps) {
     start(): void {
       running = true
       schedule(Date.now())
+      // Files no row names any more (a deletion whose unlink failed, a crash, a late upload).
+      store.sweep(dir, Date.now()).then(
+        (swept) => {
+          if (swept.rows + swept.files + swept.failed > 0) log.info('media swept', { ...swept })
+        },
+        (err: unknown) => log.warn('media sweep failed', { code: (err as { code?: string }).code }),
+      )
     },
     async stop(): Promise<void> {
       running = false

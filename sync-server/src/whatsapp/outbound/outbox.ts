@@ -15,6 +15,11 @@
  * `begin` also records the recipient; with `started_at` (kept until the row's next attempt) that
  * is what the per-customer cap counts ({@link Outbox.attemptsTo}), so the cap survives a restart.
  * A queued row the cap holds back only gets a later `next_attempt_at` ({@link Outbox.hold}).
+ *
+ * Deleting a conversation deletes its rows in the deletion's transaction (store/transcripts.ts
+ * `purge`, which cannot import this file). A send in flight then finds its row gone: every
+ * transition is a compare-and-set, so none applies and nothing is settled or recorded. (Its
+ * attempts then no longer count towards that customer's cap.)
  */
 import type { Db } from '../../store/db.js'
 
