@@ -155,6 +155,34 @@ export const en = {
     retryAnyway: 'Retry anyway',
     cancel: 'Cancel',
     retryFailed: 'Could not retry the message. Check your connection and try again.',
+    undelivered: {
+      label: 'Not delivered',
+      closed: (ticket: string | undefined) =>
+        ticket
+          ? `This conversation was closed and filed in ticket #${ticket}`
+          : 'This conversation was closed',
+      deleted: 'This conversation was deleted',
+      gone: 'This conversation was closed or deleted',
+      refused: 'The server refused this change',
+      summary: (count: number) =>
+        count === 1
+          ? '1 message you wrote was not delivered and is kept only on this device.'
+          : `${count} messages you wrote were not delivered and are kept only on this device.`,
+      refusedHint: 'This conversation will sync again once you dismiss them.',
+      region: 'Messages not delivered',
+      copy: 'Copy text',
+      copyAll: 'Copy all',
+      copied: 'Copied',
+      copyFailed: 'Could not copy. Select the text and copy it by hand.',
+      dismiss: 'Dismiss',
+      dismissFailed: 'Could not dismiss. Try again.',
+      newConversation: (name: string) =>
+        name ? `New conversation with ${name}` : 'New conversation with this customer',
+      newConversationFailed: 'Could not start a new conversation. Check your connection.',
+      goneNotice: 'This conversation was closed or deleted: nothing more can be sent here.',
+      notice: (count: number, name: string) =>
+        `${count === 1 ? '1 message' : `${count} messages`} you wrote${name ? ` to ${name}` : ''} could not be delivered: the conversation was closed, deleted, or refused the change.`,
+    },
     reactions: 'Reactions',
     reactedWith: (emoji: string, count: number) =>
       count === 1 ? `${emoji} from 1 person` : `${emoji} from ${count} people`,

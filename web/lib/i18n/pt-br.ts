@@ -158,6 +158,34 @@ export const ptBR: Dictionary = {
     retryAnyway: 'Tentar mesmo assim',
     cancel: 'Cancelar',
     retryFailed: 'Não foi possível reenviar a mensagem. Verifique sua conexão e tente de novo.',
+    undelivered: {
+      label: 'Não entregue',
+      closed: (ticket: string | undefined) =>
+        ticket
+          ? `Esta conversa foi encerrada e arquivada no chamado #${ticket}`
+          : 'Esta conversa foi encerrada',
+      deleted: 'Esta conversa foi excluída',
+      gone: 'Esta conversa foi encerrada ou excluída',
+      refused: 'O servidor recusou esta alteração',
+      summary: (count: number) =>
+        count === 1
+          ? '1 mensagem que você escreveu não foi entregue e está guardada só neste aparelho.'
+          : `${count} mensagens que você escreveu não foram entregues e estão guardadas só neste aparelho.`,
+      refusedHint: 'Esta conversa volta a sincronizar quando você as dispensar.',
+      region: 'Mensagens não entregues',
+      copy: 'Copiar texto',
+      copyAll: 'Copiar tudo',
+      copied: 'Copiado',
+      copyFailed: 'Não foi possível copiar. Selecione o texto e copie manualmente.',
+      dismiss: 'Dispensar',
+      dismissFailed: 'Não foi possível dispensar. Tente de novo.',
+      newConversation: (name: string) =>
+        name ? `Nova conversa com ${name}` : 'Nova conversa com este cliente',
+      newConversationFailed: 'Não foi possível iniciar uma nova conversa. Verifique sua conexão.',
+      goneNotice: 'Esta conversa foi encerrada ou excluída: nada mais pode ser enviado aqui.',
+      notice: (count: number, name: string) =>
+        `${count === 1 ? '1 mensagem' : `${count} mensagens`} que você escreveu${name ? ` para ${name}` : ''} não ${count === 1 ? 'pôde' : 'puderam'} ser ${count === 1 ? 'entregue' : 'entregues'}: a conversa foi encerrada, excluída, ou o servidor recusou a alteração.`,
+    },
     reactions: 'Reações',
     reactedWith: (emoji: string, count: number) =>
       count === 1 ? `${emoji} de 1 pessoa` : `${emoji} de ${count} pessoas`,

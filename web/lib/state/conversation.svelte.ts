@@ -8,10 +8,11 @@ import {
   type Receipt,
 } from '@atende/shared'
 import type * as Y from 'yjs'
-import { acquireDoc, type DocLease } from '$lib/sync/doc-pool'
+import { acquireDoc, discardLocalCopy, type DocLease } from '$lib/sync/doc-pool'
 import type { DocSync } from '$lib/sync/doc-sync.svelte'
 import { network } from '$lib/sync/network.svelte'
 import { touchOfflineDoc } from '$lib/sync/offline-set'
+import { outbox, type UndeliveredWrites } from '$lib/sync/outbox.svelte'
 import { applyArrayDelta, type ArrayDelta } from './array-delta'
 
 /** One entry of the `reactions` map: `<messageId>|<reactor>` → this. */
@@ -48,19 +49,29 @@ export class ConversationState {
   /** Bumped whenever a customer message arrives from elsewhere (drives "mark as seen"). */
   customerArrivals = $state(0)
 
-  readonly #lease: DocLease
+  #lease = $state.raw<DocLease>(undefined as unknown as DocLease)
+  readonly #agentId: string
   readonly #index = new Map<string, Message>()
   readonly #reactionsByKey = new Map<string, Reaction>()
-  readonly #stop: (() => void)[] = []
+  #stop: (() => void)[] = []
+  #destroyed = false
 
   constructor(id: ConversationId, agentId: string) {
     this.id = id
     this.docName = conversationDocName(id)
+    this.#agentId = agentId
     performance.mark(`atende:conversation-open:${this.docName}`)
-    this.#lease = acquireDoc(this.docName)
-    touchOfflineDoc(agentId, this.docName)
-    const parts = conversationParts(this.#lease.doc)
+    this.#attach()
+  }
 
+  /** Opens the document and reads it live (again after `discardLocalCopy`, from a fresh doc). */
+  #attach(): void {
+    const lease = acquireDoc(this.docName)
+    this.#lease = lease
+    touchOfflineDoc(this.#agentId, this.docName)
+    const parts = conversationParts(lease.doc)
+
+    this.#index.clear()
     this.#setMessages(parts.messages.toArray() as Message[], null)
     const onMessages = (event: Y.YArrayEvent<unknown>, transaction: Y.Transaction) => {
       const delta = event.changes.delta as ArrayDelta
@@ -69,7 +80,7 @@ export class ConversationState {
       ) as Message[]
       this.#setMessages(applyArrayDelta(this.messages, delta), inserted)
       // Only what the server delivers is an arrival (not the local copy loading, not our writes).
-      if (transaction.origin !== this.#lease.sync.provider) return
+      if (transaction.origin !== lease.sync.provider) return
       if (inserted.some((message) => message.kind === 'customer')) this.customerArrivals++
     }
     parts.messages.observe(onMessages)
@@ -93,6 +104,7 @@ export class ConversationState {
     parts.receipts.observe(onReceipts)
     this.#stop.push(() => parts.receipts.unobserve(onReceipts))
 
+    this.#reactionsByKey.clear()
     for (const [key, value] of parts.reactions.entries()) {
       this.#reactionsByKey.set(key, value as Reaction)
     }
@@ -119,6 +131,22 @@ export class ConversationState {
     readMedia()
     parts.media.observe(readMedia)
     this.#stop.push(() => parts.media.unobserve(readMedia))
+    this.#stop.push(() => lease.release())
+  }
+
+  #detach(): void {
+    for (const stop of this.#stop) stop()
+    this.#stop = []
+  }
+
+  /**
+   * Drops this device's copy of the conversation (it holds writes the server will never take,
+   * which the agent has dismissed) and, unless `reopen` is false, reads it afresh from the server.
+   */
+  async discardLocalCopy(reopen = true): Promise<void> {
+    this.#detach()
+    await discardLocalCopy(this.docName)
+    if (reopen && !this.#destroyed) this.#attach()
   }
 
   /** For actions only: the document to append to. */
@@ -134,6 +162,22 @@ export class ConversationState {
   /** Ids of this device's messages the server has not confirmed yet. */
   get pending(): ReadonlySet<string> {
     return this.#lease.sync.pending
+  }
+
+  /**
+   * This device's writes the server will never take (refused, or the conversation was closed or
+   * deleted meanwhile), kept until the agent dismisses them; undefined when there are none.
+   */
+  get undelivered(): UndeliveredWrites | undefined {
+    return outbox.undeliveredOf(this.docName)
+  }
+
+  /** The conversation was closed or deleted while this device held it (nothing more can sync). */
+  get gone(): boolean {
+    const reason = this.undelivered?.reason
+    if (reason) return reason !== 'refused'
+    const code = this.#lease.sync.closedFor
+    return code === 4410 || code === 4404
   }
 
   /** The local copy is open: the thread can be shown (and written to) now. */
@@ -171,8 +215,8 @@ export class ConversationState {
   }
 
   destroy(): void {
-    for (const stop of this.#stop) stop()
-    this.#lease.release()
+    this.#destroyed = true
+    this.#detach()
   }
 
   /** Messages are immutable and never deleted, so the index only grows with what was inserted. */

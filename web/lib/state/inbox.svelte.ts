@@ -1,7 +1,10 @@
 import { INBOX_DOC, inboxMap, readInbox, type InboxSummary } from '@atende/shared'
 import type { Awareness } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import { i18n } from '$lib/i18n'
 import { DocSync, type SyncState } from '$lib/sync/doc-sync.svelte'
+import { outbox } from '$lib/sync/outbox.svelte'
+import { toasts } from './toasts.svelte'
 import { applyInboxChanges, sortInbox } from './inbox-order'
 
 export interface InboxStateOptions {
@@ -33,6 +36,10 @@ export class InboxState {
   readonly #byId = new Map<string, InboxSummary>()
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #customerMessageListeners = new Set<(conversation: InboxSummary) => void>()
+  /** Cards removed (closed or deleted) since this tab started: who undelivered writes were for. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #removed = new Map<string, InboxSummary>()
+  readonly #stopWatchingUndelivered: () => void
 
   constructor(options: InboxStateOptions) {
     const conversations = inboxMap(this.#doc)
@@ -44,6 +51,7 @@ export class InboxState {
       onUnauthorized: options.onUnauthorized,
     })
     this.#readAll()
+    this.#stopWatchingUndelivered = this.#watchUndelivered()
   }
 
   /** Offline, syncing or synced, for the connection indicator. */
@@ -78,9 +86,31 @@ export class InboxState {
   }
 
   destroy(): void {
+    this.#stopWatchingUndelivered()
     this.#customerMessageListeners.clear()
     this.#sync.destroy()
     this.#doc.destroy()
+  }
+
+  /**
+   * Tells the agent when writes of theirs turn out undeliverable (the conversation was closed or
+   * deleted meanwhile, or the server refused them), wherever they are in the app: a conversation
+   * that left the inbox is not on any list any more.
+   */
+  #watchUndelivered(): () => void {
+    let known = Object.keys(outbox.undelivered)
+    return $effect.root(() => {
+      $effect(() => {
+        const current = outbox.undelivered
+        for (const [docName, writes] of Object.entries(current)) {
+          if (known.includes(docName)) continue
+          const id = docName.slice(docName.indexOf(':') + 1)
+          const name = (this.#byId.get(id) ?? this.#removed.get(id))?.contactName ?? ''
+          toasts.show(i18n.m.conversation.undelivered.notice(writes.ids.length, name), 'error')
+        }
+        known = Object.keys(current)
+      })
+    })
   }
 
   #readAll(): void {
@@ -100,6 +130,7 @@ export class InboxState {
       const after = map.get(id) as InboxSummary | undefined
       if (after) this.#byId.set(id, after)
       else this.#byId.delete(id)
+      if (before && !after) this.#removed.set(id, before)
       changes.push({ before, after })
       if (live && after && after.unread > (before?.unread ?? 0)) arrived.push(after)
     }

@@ -74,7 +74,11 @@ export function startBackgroundSync(options: BackgroundSyncOptions): () => void 
     const mine = mineNames()
     const open = new Set(openDocNames())
     return evictOfflineDocs(agentId, {
-      pinned: (name) => open.has(name) || outbox.pendingOf(name).length > 0,
+      // Undelivered writes live only in their local copy: it stays until the agent dismisses them.
+      pinned: (name) =>
+        open.has(name) ||
+        outbox.pendingOf(name).length > 0 ||
+        outbox.undeliveredOf(name) !== undefined,
       preferred: (name) => mine.has(name),
     })
   }

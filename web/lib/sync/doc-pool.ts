@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { DocSync } from './doc-sync.svelte'
+import { forgetOfflineDoc } from './offline-set'
 
 /**
  * Conversation documents open in this tab, shared by whoever needs one: the thread on screen, the
@@ -75,6 +76,22 @@ export function openDocNames(): string[] {
 
 export function closeAllDocs(): void {
   for (const [name, entry] of entries) close(name, entry)
+}
+
+/**
+ * Drops a document's local copy for good: closes it in this tab (whoever holds it: their lease
+ * is dead, they acquire it again) and deletes its IndexedDB copy. For a copy that holds writes the
+ * server will never take, once the agent has dismissed them; acquiring it again starts afresh
+ * from the server.
+ */
+export async function discardLocalCopy(docName: string): Promise<void> {
+  const entry = entries.get(docName)
+  if (entry) {
+    close(docName, entry)
+    // y-indexeddb closes its database asynchronously; the deletion waits for that.
+    await entry.sync.persistence._db.then((db) => db.close()).catch(() => undefined)
+  }
+  if (options) await forgetOfflineDoc(options.agentId, docName)
 }
 
 function keepWarm(docName: string, entry: Entry): void {

@@ -6,8 +6,15 @@ import * as syncProtocol from 'y-protocols/sync'
 import { messageSync, type WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { network } from './network.svelte'
-import { outbox } from './outbox.svelte'
-import { CLOSE_SIGNED_OUT, createLocalPersistence, createSyncProvider } from './provider'
+import { outbox, type UndeliveredReason } from './outbox.svelte'
+import {
+  CLOSE_GONE,
+  CLOSE_REFUSED,
+  CLOSE_SIGNED_OUT,
+  CLOSE_UNKNOWN_DOCUMENT,
+  createLocalPersistence,
+  createSyncProvider,
+} from './provider'
 
 /** What the connection indicator shows. */
 export type SyncState = 'offline' | 'syncing' | 'synced'
@@ -47,6 +54,12 @@ export class DocSync {
   closedFor = $state<number | null>(null)
   /** 4401s in a row that the API did not confirm; backs off so a disagreement cannot spin. */
   #unconfirmedCloses = 0
+  /**
+   * Why this document's writes can never go (the server refused one, or the conversation is
+   * gone): the socket is not reopened, and any write is undelivered at once. Cleared only by
+   * dropping the local copy (see `discardLocalCopy`).
+   */
+  #givenUp: UndeliveredReason | null = null
   #retryTimer: ReturnType<typeof setTimeout> | undefined
 
   /**
@@ -68,6 +81,15 @@ export class DocSync {
     this.docName = options.docName
     performance.mark(`atende:doc-open:${options.docName}`)
     this.pending = new Set(outbox.pendingOf(options.docName))
+    const held = outbox.undeliveredOf(options.docName)
+    if (held) {
+      // Reopening would only send the refused update again, or ask for a removed document.
+      this.#givenUp = held.reason
+      this.closedFor = held.reason === 'refused' ? CLOSE_REFUSED : CLOSE_GONE
+      // Written since (in another tab, say): they cannot go either.
+      if (this.pending.size > 0) outbox.giveUp(options.docName, [...this.pending], held.reason)
+      this.pending = new Set()
+    }
     this.persistence = createLocalPersistence(options.doc, options.agentId, options.docName)
     this.provider = createSyncProvider({ doc: options.doc, docName: options.docName })
     this.#listenForAcknowledgements()
@@ -88,6 +110,8 @@ export class DocSync {
     this.provider.on('closed', ({ code }) => {
       this.closedFor = code
       if (code === CLOSE_SIGNED_OUT && !this.signedOut) void this.#recheckSession(options)
+      if (code === CLOSE_REFUSED) this.#giveUp('refused')
+      if (code === CLOSE_GONE || code === CLOSE_UNKNOWN_DOCUMENT) this.#giveUp('gone')
     })
 
     const start = () => {
@@ -96,7 +120,7 @@ export class DocSync {
       performance.mark(`atende:local-loaded:${options.docName}`)
       this.localLoaded = true
       this.#ready = true
-      if (network.online) this.provider.connect()
+      if (network.online && !this.#givenUp) this.provider.connect()
     }
     void this.persistence.whenSynced.then(start)
     // Without IndexedDB (some private modes) the app still works online.
@@ -105,7 +129,7 @@ export class DocSync {
     this.#stopFollowingNetwork = $effect.root(() => {
       $effect(() => {
         const online = network.online
-        if (!this.#ready || this.signedOut) return
+        if (!this.#ready || this.signedOut || this.#givenUp) return
         if (online) this.provider.connect()
         else this.provider.disconnect()
       })
@@ -126,6 +150,10 @@ export class DocSync {
    */
   markPending(ids: readonly string[]): void {
     if (ids.length === 0) return
+    if (this.#givenUp) {
+      outbox.giveUp(this.docName, ids, this.#givenUp)
+      return
+    }
     this.pending = new Set([...this.pending, ...ids])
     outbox.add(this.docName, ids)
     this.#probe()
@@ -187,6 +215,25 @@ export class DocSync {
     const left = [...this.pending].filter((id) => !ids.has(id))
     if (left.length !== this.pending.size) this.pending = new Set(left)
     outbox.confirm(this.docName, ids)
+  }
+
+  /**
+   * The server will never take what is pending here: a 4403 means the update broke the rules (it
+   * would be refused again on every reconnect, since the local copy holds it), a 4410 or 4404 that
+   * the conversation was closed or deleted. Those writes leave the outbox for the undelivered list
+   * and the socket stays closed.
+   */
+  #giveUp(reason: UndeliveredReason): void {
+    this.#probes = []
+    // A removed conversation takes no more writes, pending or not; a refusal spoils only the copy
+    // that holds the refused update.
+    if (reason === 'gone') this.#givenUp ??= reason
+    if (this.pending.size === 0) return
+    this.#givenUp ??= reason
+    const ids = [...this.pending]
+    this.pending = new Set()
+    outbox.giveUp(this.docName, ids, reason)
+    this.provider.disconnect()
   }
 
   async #recheckSession(options: DocSyncOptions): Promise<void> {

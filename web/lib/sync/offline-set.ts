@@ -93,3 +93,30 @@ export async function evictOfflineDocs(agentId: string, options: EvictOptions): 
   )
   return victims
 }
+
+/**
+ * Deletes one document's local copy and its registry entry. Resolves once IndexedDB has deleted
+ * it (or, if another tab keeps it open, after `blockedMs`: it goes when that tab lets go).
+ */
+export function forgetOfflineDoc(
+  agentId: string,
+  docName: string,
+  blockedMs = 2000,
+): Promise<void> {
+  const registry = readOfflineSet(agentId)
+  if (registry[docName]) {
+    delete registry[docName]
+    write(agentId, registry)
+  }
+  return new Promise<void>((resolve) => {
+    let request: IDBOpenDBRequest
+    try {
+      request = indexedDB.deleteDatabase(localDatabaseName(agentId, docName))
+    } catch {
+      resolve()
+      return
+    }
+    request.onsuccess = request.onerror = () => resolve()
+    request.onblocked = () => setTimeout(resolve, blockedMs)
+  })
+}

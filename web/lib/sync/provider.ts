@@ -6,6 +6,12 @@ import type * as Y from 'yjs'
 
 /** Close code the sync server uses for "signed out or session expired". */
 export const CLOSE_SIGNED_OUT = 4401
+/** The update broke the document's rules; the server dropped it (and will again). */
+export const CLOSE_REFUSED = 4403
+/** No such document (a conversation closed or deleted while this device was away). */
+export const CLOSE_UNKNOWN_DOCUMENT = 4404
+/** The document was removed while open (conversation deleted or closed). */
+export const CLOSE_GONE = 4410
 
 /** The sync endpoint on this origin: `ws(s)://<host>/sync`, the doc name is appended per doc. */
 export function syncServerUrl(origin: string = location.origin): string {
