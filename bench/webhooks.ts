@@ -9,6 +9,7 @@
  *   node --import tsx bench/webhooks.ts          (BURSTS=4 PER_BURST=3000 IN_FLIGHT=32)
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
 import http from 'node:http'
 import {
   conversationDocName,
@@ -104,6 +105,19 @@ interface BurstResult {
   perSecond: number
   p99: number
   acknowledged: string[]
+  /** The server's CPU time (user + system) per delivery, µs; null where /proc is not there. */
+  cpuPerDelivery: number | null
+}
+
+/** CPU time a process has used so far (ms), from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
 }
 
 function post(agent: http.Agent, port: number, delivery: Delivery): Promise<number> {
@@ -131,8 +145,13 @@ function post(agent: http.Agent, port: number, delivery: Delivery): Promise<numb
   })
 }
 
-async function burst(port: number, deliveries: Delivery[]): Promise<BurstResult> {
+async function burst(
+  port: number,
+  pid: number | undefined,
+  deliveries: Delivery[],
+): Promise<BurstResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
+  const cpuBefore = cpuMs(pid)
   const latencies: number[] = []
   const acknowledged: string[] = []
   let next = 0
@@ -151,13 +170,25 @@ async function burst(port: number, deliveries: Delivery[]): Promise<BurstResult>
   )
   const elapsed = performance.now() - started
   agent.destroy()
+  // The documents are written after the 200s: the CPU count waits for that tail to be applied.
+  await new Promise((resolve) => setTimeout(resolve, 250))
+  const cpuAfter = cpuMs(pid)
   latencies.sort((a, b) => a - b)
   return {
     perSecond: (deliveries.length / elapsed) * 1000,
     p99: latencies[Math.floor(latencies.length * 0.99)]!,
     acknowledged,
+    cpuPerDelivery:
+      cpuBefore === null || cpuAfter === null
+        ? null
+        : ((cpuAfter - cpuBefore) * 1000) / deliveries.length,
   }
 }
+
+const cpuNote = (result: BurstResult) =>
+  result.cpuPerDelivery === null
+    ? ''
+    : `  server CPU ${result.cpuPerDelivery.toFixed(0).padStart(3)} µs/delivery`
 
 function connect(wsBase: string, name: string, token: string) {
   const doc = new Y.Doc()
@@ -213,8 +244,8 @@ async function main(): Promise<void> {
     /floor listening on (\d+)/,
   )
   const targets = [
-    { label: 'floor (node:http, HMAC + JSON.parse)', port: floor.port },
-    { label: 'atende (durable intake + documents)', port: ours.port },
+    { label: 'floor (node:http, HMAC + JSON.parse)', port: floor.port, pid: floor.child.pid },
+    { label: 'atende (durable intake + documents)', port: ours.port, pid: ours.child.pid },
   ]
   const results = new Map<string, BurstResult[]>(targets.map((t) => [t.label, []]))
   const acknowledged = new Set<string>()
@@ -222,12 +253,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < BURSTS; i++) {
       for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
         const deliveries = prepareBurst(i * 2 + (target.port === ours.port ? 1 : 0))
-        const result = await burst(target.port, deliveries)
+        const result = await burst(target.port, target.pid, deliveries)
         results.get(target.label)!.push(result)
         if (target.port === ours.port)
           for (const wamid of result.acknowledged) acknowledged.add(wamid)
         process.stdout.write(
-          `  burst ${i + 1} ${target.label.padEnd(40)} ${result.perSecond.toFixed(0).padStart(6)} /s  p99 ${result.p99.toFixed(1)} ms\n`,
+          `  burst ${i + 1} ${target.label.padEnd(40)} ${result.perSecond.toFixed(0).padStart(6)} /s  p99 ${result.p99.toFixed(1)} ms${cpuNote(result)}\n`,
         )
       }
     }
@@ -245,7 +276,7 @@ async function main(): Promise<void> {
       const top = bursts.reduce((a, b) => (b.perSecond > a.perSecond ? b : a))
       best.set(label, top)
       console.log(
-        `  ${label.padEnd(40)} best ${top.perSecond.toFixed(0).padStart(6)} /s  p99 ${top.p99.toFixed(1)} ms   bursts ${bursts.map((b) => b.perSecond.toFixed(0)).join(', ')}`,
+        `  ${label.padEnd(40)} best ${top.perSecond.toFixed(0).padStart(6)} /s  p99 ${top.p99.toFixed(1)} ms${cpuNote(top)}   bursts ${bursts.map((b) => b.perSecond.toFixed(0)).join(', ')}`,
       )
     }
     const ratio = best.get(targets[1]!.label)!.perSecond / best.get(targets[0]!.label)!.perSecond

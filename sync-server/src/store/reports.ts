@@ -49,6 +49,8 @@ export interface ConversationFacts {
 export interface ReportStore {
   /** Records what is new among `facts` in one transaction; returns how many facts were new. */
   record(conversationId: string, facts: ConversationFacts): { messages: number; sent: number }
+  /** The same for several conversations, in one transaction (counters added up per bucket). */
+  recordMany(facts: ReadonlyMap<string, ConversationFacts>): { messages: number; sent: number }
   /** How many message facts, and sends among them, are recorded for a conversation. */
   recordedCounts(conversationId: string): { messages: number; sent: number }
   /** Counters of buckets `first`..`last` (inclusive) that have any, in bucket order. */
@@ -198,8 +200,35 @@ export function createReportStore(db: Db): ReportStore {
        updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   )
 
-  const record = db.transaction((conversationId: string, facts: ConversationFacts) => {
+  /**
+   * Counter changes of one transaction, added up per bucket and written at its end: a burst of
+   * messages in the same quarter hour is one upsert, not one per message.
+   */
+  type Deltas = Map<number, [conversations: number, received: number, sent: number]>
+  const add = (
+    deltas: Deltas,
+    bucket: number,
+    conversations: number,
+    received: number,
+    sent: number,
+  ) => {
+    const delta = deltas.get(bucket)
+    if (delta) {
+      delta[0] += conversations
+      delta[1] += received
+      delta[2] += sent
+    } else deltas.set(bucket, [conversations, received, sent])
+  }
+  const writeDeltas = (deltas: Deltas) => {
+    for (const [bucket, [conversations, received, sent]] of deltas) {
+      if (conversations !== 0 || received !== 0 || sent !== 0)
+        addToBucket.run(bucket, conversations, received, sent)
+    }
+  }
+
+  const recordOne = (conversationId: string, facts: ConversationFacts, deltas: Deltas) => {
     let newMessages = 0
+    let newAgentMessages = 0
     let newSends = 0
     let earliestCustomer = Infinity
     for (const fact of facts.messages ?? []) {
@@ -209,14 +238,14 @@ export function createReportStore(db: Db): ReportStore {
         continue
       newMessages++
       if (fact.kind === 'customer') {
-        addToBucket.run(bucketOf(fact.at), 0, 1, 0)
+        add(deltas, bucketOf(fact.at), 0, 1, 0)
         earliestCustomer = Math.min(earliestCustomer, fact.at)
-      }
+      } else newAgentMessages++
     }
     for (const fact of facts.sent ?? []) {
       if (markSent.run(fact.at, fact.messageId, conversationId).changes === 0) continue
       newSends++
-      addToBucket.run(bucketOf(fact.at), 0, 0, 1)
+      add(deltas, bucketOf(fact.at), 0, 0, 1)
     }
     if (newMessages === 0 && facts.assigneeId === undefined) return { messages: 0, sent: newSends }
 
@@ -225,12 +254,14 @@ export function createReportStore(db: Db): ReportStore {
     let startedAt = row.started_at
     if (earliestCustomer < (startedAt ?? Infinity)) {
       // A new start (or an earlier one, from a late webhook): the count moves with it.
-      if (startedAt !== null) addToBucket.run(bucketOf(startedAt), -1, 0, 0)
-      addToBucket.run(bucketOf(earliestCustomer), 1, 0, 0)
+      if (startedAt !== null) add(deltas, bucketOf(startedAt), -1, 0, 0)
+      add(deltas, bucketOf(earliestCustomer), 1, 0, 0)
       startedAt = earliestCustomer
       setStarted.run(startedAt, conversationId)
     }
-    if (newMessages > 0 && startedAt !== null) {
+    // The first response moves only with a new agent message or a new start (customer messages
+    // after the start change nothing).
+    if (startedAt !== null && (newAgentMessages > 0 || startedAt !== row.started_at)) {
       const first = firstAgentMessage.get(conversationId, startedAt)
       const at = first?.at ?? null
       const by = agentKey(first?.author_id ?? null)
@@ -243,10 +274,22 @@ export function createReportStore(db: Db): ReportStore {
       setAssignee.run(key, conversationId, key)
     }
     return { messages: newMessages, sent: newSends }
+  }
+  const recordMany = db.transaction((all: ReadonlyMap<string, ConversationFacts>) => {
+    const deltas: Deltas = new Map()
+    const recorded = { messages: 0, sent: 0 }
+    for (const [conversationId, facts] of all) {
+      const { messages, sent } = recordOne(conversationId, facts, deltas)
+      recorded.messages += messages
+      recorded.sent += sent
+    }
+    writeDeltas(deltas)
+    return recorded
   })
 
   return {
-    record: (conversationId, facts) => record(conversationId, facts),
+    record: (conversationId, facts) => recordMany(new Map([[conversationId, facts]])),
+    recordMany: (facts) => (facts.size === 0 ? { messages: 0, sent: 0 } : recordMany(facts)),
     recordedCounts: (conversationId) => counts.get(conversationId) ?? { messages: 0, sent: 0 },
     buckets: (first, last) => bucketRows.all(first, last),
     conversationTimes: (from, to) => timeRows.all(from, to),

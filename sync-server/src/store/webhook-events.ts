@@ -14,6 +14,10 @@ export interface WebhookEventRow {
  * events are applied in `seq` order, so "applied" is one mark (`applied_through`, every event up to
  * it is settled) rather than a write per event. An event that could not be applied keeps its
  * reason in `error` and is retried at the next start, like everything after the mark.
+ *
+ * An applied event's row is deleted in the transaction that applies it (`forget`): its
+ * content now lives in the documents and the wamid tables (which dedupe redeliveries), and the raw
+ * body (customer text, phone numbers) must not outlive, say, the conversation being deleted.
  */
 export interface WebhookEventStore {
   /** Inserts deliveries in one transaction; returns their sequence numbers, in order. */
@@ -24,9 +28,11 @@ export interface WebhookEventStore {
   markFailed(seqs: readonly number[], error: string): void
   /** Failed events that applied at a retry. */
   clearFailed(seqs: readonly number[]): void
+  /** Deletes applied events (those not marked failed); with the applied mark, in one transaction. */
+  forget(seqs: readonly number[]): void
   /** Events to apply after `afterSeq`: failed ones and those past the mark, oldest first. */
   unapplied(afterSeq: number, limit: number): WebhookEventRow[]
-  /** Deletes settled, not failed, events received before `before`; returns how many. */
+  /** Deletes settled, not failed, events received before `before` (left by older versions). */
   prune(before: number): number
   counts(): { total: number; unapplied: number }
 }
@@ -42,6 +48,7 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
   )
   const failed = db.prepare<[string, number]>('UPDATE webhook_events SET error = ? WHERE seq = ?')
   const cleared = db.prepare<[number]>('UPDATE webhook_events SET error = NULL WHERE seq = ?')
+  const applied = db.prepare<[number]>('DELETE FROM webhook_events WHERE seq = ? AND error IS NULL')
   const pending = db.prepare<
     { after: number; limit: number },
     { seq: number; receivedAt: number; body: Buffer; retry: number }
@@ -71,6 +78,9 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
   const clearFailed = db.transaction((seqs: readonly number[]) => {
     for (const seq of seqs) cleared.run(seq)
   })
+  const forget = db.transaction((seqs: readonly number[]) => {
+    for (const seq of seqs) applied.run(seq)
+  })
 
   return {
     insertMany: (bodies, receivedAt) => insertMany(bodies, receivedAt),
@@ -80,6 +90,9 @@ export function createWebhookEventStore(db: Db): WebhookEventStore {
     },
     clearFailed: (seqs) => {
       if (seqs.length > 0) clearFailed(seqs)
+    },
+    forget: (seqs) => {
+      if (seqs.length > 0) forget(seqs)
     },
     unapplied: (after, limit) =>
       pending.all({ after, limit }).map((row) => ({ ...row, retry: row.retry === 1 })),

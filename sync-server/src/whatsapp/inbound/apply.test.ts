@@ -128,7 +128,59 @@ describe('applyEvents', () => {
         unread: 1,
       },
     ])
-    expect(h.events.counts()).toEqual({ total: 1, unapplied: 0 })
+    // Applied: the raw delivery (customer text, phone number) is gone with the mark's move.
+    expect(h.events.counts()).toEqual({ total: 0, unapplied: 0 })
+  })
+
+  it('deletes applied deliveries with the mark, keeps failed ones (with their reason) to retry', () => {
+    const h = harness()
+    const good = '5511900000021'
+    const bad = '5511900000022'
+    const payloads = [
+      h.from(good, 'Good', textMessage(good, 'kept in the document', { id: 'wamid.good' })),
+      h.from(bad, 'Bad', textMessage(bad, 'kept for the retry', { id: 'wamid.bad' })),
+    ]
+    const seqs = h.events.insertMany(
+      payloads.map((payload) => Buffer.from(metaJson(payload))),
+      Date.now(),
+    )
+    const contacts = h.deps.contacts
+    const failing: ApplyDeps = {
+      ...h.deps,
+      contacts: {
+        ...contacts,
+        findOrCreateByIdentity(identity, profileName) {
+          if (identity.waId === bad) throw new Error('the contact cannot be stored')
+          return contacts.findOrCreateByIdentity(identity, profileName)
+        },
+      },
+    }
+    const result = applyEvents(
+      failing,
+      seqs.map((seq, i) => ({ seq, receivedAt: Date.now(), payload: payloads[i] })),
+    )
+    expect(result).toMatchObject({ messages: 1, failed: 1 })
+    const rows = h.db.prepare('SELECT seq, body, error FROM webhook_events').all() as Array<{
+      seq: number
+      body: Buffer
+      error: string | null
+    }>
+    expect(rows.map((row) => [row.seq, row.error])).toEqual([
+      [seqs[1], 'the contact cannot be stored'],
+    ])
+    expect(rows[0]!.body.toString()).toContain('kept for the retry')
+    expect(h.db.prepare('SELECT applied_through AS n FROM webhook_intake').get()).toEqual({
+      n: seqs[1],
+    })
+
+    // The retry (next start) applies it, and then it goes too.
+    const [retry] = h.events.unapplied(0, 10)
+    expect(retry).toMatchObject({ seq: seqs[1], retry: true })
+    applyEvents(h.deps, [
+      { seq: retry!.seq, receivedAt: retry!.receivedAt, payload: payloads[1], retry: true },
+    ])
+    expect(h.events.counts()).toEqual({ total: 0, unapplied: 0 })
+    expect(readMessages(h.doc(h.conversationOf(bad)))).toHaveLength(1)
   })
 
   it('keeps the profile name current and opens a new conversation once the old one is closed', () => {
@@ -267,20 +319,23 @@ describe('applyEvents', () => {
     expect(readReceipt(h.doc(id), messageId)!.status).toBe('read')
   })
 
-  it('a replay after a crash between the documents and the bookkeeping duplicates nothing', () => {
+  it('a retry of a batch whose documents were written without their bookkeeping duplicates nothing', () => {
     const h = harness()
     const wa = '5511900000007'
     const payload = h.from(wa, 'C', textMessage(wa, 'once', { id: 'wamid.crash' }))
     h.deliver(payload)
-    // Undo the bookkeeping as a crash before its commit would have.
+    // Undo the bookkeeping as a failed inbox write leaves it: the message is in its document, the
+    // wamid index and the mark are not, and the event is kept to be applied again.
     h.db.exec('DELETE FROM wa_messages; DELETE FROM webhook_intake')
+    const [seq] = h.events.insertMany([Buffer.from(metaJson(payload))], Date.now())
     const [row] = h.events.unapplied(0, 10)
+    expect(row!.seq).toBe(seq)
     applyEvents(h.deps, [
       { seq: row!.seq, receivedAt: row!.receivedAt, payload: JSON.parse(row!.body.toString()) },
     ])
     expect(readMessages(h.doc(h.conversationOf(wa)))).toHaveLength(1)
     expect(h.wa.get('wamid.crash')).toBeDefined()
-    expect(h.events.counts().unapplied).toBe(0)
+    expect(h.events.counts()).toEqual({ total: 0, unapplied: 0 })
   })
 })
 

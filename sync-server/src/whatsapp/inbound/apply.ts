@@ -7,10 +7,11 @@
  * only move forward (`advanceReceipt`), so a late or repeated status changes nothing. A reaction is
  * kept when it is at least as recent as the one stored for that (message, customer).
  *
- * Crash safety without a transaction spanning the documents: the documents are written first, the
- * SQLite bookkeeping (wamid index, statuses, reactions, media rows, the applied mark) last, in one
- * transaction. A crash in between leaves the events unapplied; the replay finds the messages
- * already in the documents (their ids derive from the wamid) and only redoes the bookkeeping.
+ * Crash safety: the documents' updates and the SQLite bookkeeping (wamid index, statuses,
+ * reactions, media rows, the applied mark, the applied events' rows deleted) commit in one
+ * transaction, so a crash leaves a batch either applied or not at all. Should a batch's documents
+ * ever be written without their bookkeeping (the inbox cards failing, below), the retry finds the
+ * messages already in the documents (their ids derive from the wamid) and only redoes the rest.
  */
 import {
   conversationDocName,
@@ -316,7 +317,11 @@ class Batch {
     this.deps.log.error('applying a webhook event failed', { seq, err })
   }
 
-  /** Writes the documents, then the bookkeeping in one SQLite transaction. */
+  /**
+   * Writes the documents and the bookkeeping in one SQLite transaction (one commit per batch); the
+   * applied events' rows go in it too. If it fails, nothing of it is on disk: the documents reload
+   * from disk and the error reaches the intake, which sets the whole batch aside for a retry.
+   */
   commit(events: readonly AcceptedEvent[]): ApplyResult {
     const { deps } = this
     const failAll = (err: unknown) => {
@@ -326,73 +331,75 @@ class Batch {
         for (const seq of group.seqs) this.fail(seq, err)
       }
     }
-    // Every document this batch touches commits in one SQLite transaction, then is broadcast.
-    try {
-      deps.docs.batch(() => {
-        const cards: Parameters<typeof writeInbox>[1] = []
-        for (const group of this.groups.values()) {
-          if (!group) continue
-          try {
-            const fresh = writeConversation(group)
-            if (fresh.length > 0)
-              cards.push({
-                conversationId: group.conversationId,
-                contact: group.contact,
-                messages: fresh,
-              })
-          } catch (err) {
-            group.failed = true
-            for (const seq of group.seqs) this.fail(seq, err)
-          }
-        }
-        try {
-          writeInbox(deps.docs.get(INBOX_DOC), cards)
-        } catch (err) {
-          // The messages are in, the cards are stale: leave it all unindexed so the next start
-          // redoes the batch (finding the messages in place) and the cards with it.
-          failAll(err)
-        }
-      })
-    } catch (err) {
-      failAll(err)
-    }
-
     const now = Date.now()
     let mediaQueued = false
-    deps.db.transaction(() => {
+    deps.docs.batch(() => {
+      const cards: Parameters<typeof writeInbox>[1] = []
       for (const group of this.groups.values()) {
-        if (!group || group.failed) continue
-        for (const row of group.index) deps.wa.insert(row)
-        for (const row of group.mediaRows) {
-          deps.media.insertPending(
-            {
-              id: row.mediaId,
-              conversationId: row.conversationId,
-              messageId: row.messageId,
-              waMediaId: row.waMediaId,
-              kind: row.kind,
-              mimeType: row.mimeType,
-              fileName: row.fileName,
-              sha256: row.sha256,
-            },
-            now,
-          )
-          mediaQueued = true
+        if (!group) continue
+        try {
+          const fresh = writeConversation(group)
+          if (fresh.length > 0)
+            cards.push({
+              conversationId: group.conversationId,
+              contact: group.contact,
+              messages: fresh,
+            })
+        } catch (err) {
+          group.failed = true
+          for (const seq of group.seqs) this.fail(seq, err)
         }
-        for (const row of group.statusRows) deps.wa.insertStatus(row, true, now)
-        for (const row of group.reactionRows) deps.wa.upsertReaction(row)
       }
-      for (const row of this.looseStatuses) {
-        deps.wa.insertStatus(row, this.statusApplied.has(`${row.wamid}|${row.status}`), now)
+      try {
+        writeInbox(deps.docs.get(INBOX_DOC), cards)
+      } catch (err) {
+        // The messages are in, the cards are stale: leave it all unindexed so the next start
+        // redoes the batch (finding the messages in place) and the cards with it.
+        failAll(err)
       }
-      for (const row of this.looseReactions) deps.wa.upsertReaction(row)
-      for (const [seq, reason] of this.failed) deps.events.markFailed([seq], reason)
-      deps.events.clearFailed(
-        events.filter((e) => e.retry && !this.failed.has(e.seq)).map((e) => e.seq),
-      )
-      if (events.length > 0) deps.events.settleThrough(Math.max(...events.map((e) => e.seq)))
-    })()
+      mediaQueued = this.bookkeeping(events, now)
+    })
     if (mediaQueued) deps.onMediaQueued()
     return { ...this.counts, failed: this.failed.size }
+  }
+
+  /** The wamid index, statuses, reactions, media rows and the applied mark; true if media queued. */
+  private bookkeeping(events: readonly AcceptedEvent[], now: number): boolean {
+    const { deps } = this
+    let mediaQueued = false
+    for (const group of this.groups.values()) {
+      if (!group || group.failed) continue
+      for (const row of group.index) deps.wa.insert(row)
+      for (const row of group.mediaRows) {
+        deps.media.insertPending(
+          {
+            id: row.mediaId,
+            conversationId: row.conversationId,
+            messageId: row.messageId,
+            waMediaId: row.waMediaId,
+            kind: row.kind,
+            mimeType: row.mimeType,
+            fileName: row.fileName,
+            sha256: row.sha256,
+          },
+          now,
+        )
+        mediaQueued = true
+      }
+      for (const row of group.statusRows) deps.wa.insertStatus(row, true, now)
+      for (const row of group.reactionRows) deps.wa.upsertReaction(row)
+    }
+    for (const row of this.looseStatuses) {
+      deps.wa.insertStatus(row, this.statusApplied.has(`${row.wamid}|${row.status}`), now)
+    }
+    for (const row of this.looseReactions) deps.wa.upsertReaction(row)
+    for (const [seq, reason] of this.failed) deps.events.markFailed([seq], reason)
+    const applied = events.filter((e) => !this.failed.has(e.seq)).map((e) => e.seq)
+    deps.events.clearFailed(
+      events.filter((e) => e.retry && !this.failed.has(e.seq)).map((e) => e.seq),
+    )
+    deps.events.forget(applied)
+    if (events.length > 0) deps.events.settleThrough(Math.max(...events.map((e) => e.seq)))
+    return mediaQueued
   }
 }

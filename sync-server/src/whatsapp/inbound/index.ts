@@ -46,8 +46,6 @@ export interface Inbound {
   stop(): Promise<void>
 }
 
-/** Applied events are kept this long (for inspection), then pruned. */
-const KEEP_EVENTS_MS = 7 * 24 * 60 * 60 * 1000
 /** Statuses and reactions waiting for a wamid that never came are dropped after this. */
 const KEEP_PENDING_MS = 30 * 24 * 60 * 60 * 1000
 const PRUNE_EVERY_MS = 60 * 60 * 1000
@@ -89,7 +87,8 @@ export function createInbound(options: InboundOptions): Inbound {
 
   const prune = () => {
     const now = Date.now()
-    const events_ = events.prune(now - KEEP_EVENTS_MS)
+    // Applied events go as they are applied; this sweeps those older versions kept (a week).
+    const events_ = events.prune(now)
     const pending = wa.prunePending(now - KEEP_PENDING_MS)
     if (events_ + pending > 0) log.info('pruned', { events: events_, pending })
   }

@@ -6,10 +6,14 @@
  * the same turn of the event loop is committed by one transaction (`setImmediate`, so the whole
  * I/O phase is gathered first): under load one commit serves many requests.
  *
- * Once committed, the events are applied to the documents after the 200s are written: on the next
- * turn when the server is idle (a lone message shows up in a few ms), or, while busy, once per
- * apply window (10-50 ms, see APPLY_WINDOW_MS), so a burst is applied in batches that share one
- * document transaction per conversation instead of one per event. `replay()` applies whatever a crash left unapplied.
+ * Once committed, the events are applied to the documents after the 200s are written, from a timer:
+ * at the start of a later turn when the server is idle (a lone message shows up in a few ms), or,
+ * while busy, once per apply window (10-50 ms, see APPLY_WINDOW_MS), so a burst is applied in
+ * batches that share one document transaction per conversation instead of one per event. Timers
+ * run before the turn reads the sockets, so a delivery read in a turn is committed and answered in
+ * that same turn, never held back behind an apply. Applying stays in seq order, and is crash-safe:
+ * the applied mark moves in the transaction that applies, and `replay()` applies at start-up
+ * whatever a crash left past it.
  */
 import type { Logger } from '../../log.js'
 import type { WebhookEventStore } from '../../store/webhook-events.js'
@@ -78,13 +82,8 @@ export function createIntake(deps: IntakeDeps) {
     if (applyTimer) return
     const windowMs = Math.min(window.max, Math.max(window.min, 2 * lastApplyMs))
     const wait = lastApplyAt + windowMs - performance.now()
-    if (wait <= 0) {
-      const immediate = setImmediate(applyQueued)
-      applyTimer = { cancel: () => clearImmediate(immediate) }
-    } else {
-      const timeout = setTimeout(applyQueued, wait)
-      applyTimer = { cancel: () => clearTimeout(timeout) }
-    }
+    const timeout = setTimeout(applyQueued, Math.max(0, wait))
+    applyTimer = { cancel: () => clearTimeout(timeout) }
   }
 
   function applyQueued(): void {
