@@ -29,7 +29,7 @@ export async function startWorld(): Promise<World> {
   const admin = await server.loginAdmin()
   const ana = await addAgent(server, admin, 'Ana Souza')
   const clients: SyncClient[] = []
-  return {
+  const world: World = {
     meta,
     server,
     admin,
@@ -37,10 +37,12 @@ export async function startWorld(): Promise<World> {
     clients,
     async close() {
       for (const client of clients) client.destroy()
-      await server.stop().catch(() => {})
+      // The server in the world now: a test that restarted it put the new one there.
+      await world.server.stop().catch(() => {})
       await meta.close()
     },
   }
+  return world
 }
 
 let phoneSerial = 0
