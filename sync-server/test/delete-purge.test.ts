@@ -6,8 +6,6 @@
  * Graph API holds chosen answers to make "in flight" deterministic.
  */
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -33,52 +31,12 @@ import {
   textMessage,
   type FakeMeta,
 } from './helpers/fake-meta.js'
+import { startHoldingProxy, type HoldingProxy } from './helpers/holding-proxy.js'
 import { jpeg } from './helpers/media-samples.js'
 import { startInboundWorld, type InboundWorld } from './whatsapp-inbound-helpers.js'
 
-interface Held {
-  release(): void
-  body: Buffer
-}
-
-/** Forwards to the fake Graph API; `hold(match)` keeps the next matching answer until released. */
-async function startHoldingProxy(target: string) {
-  const targetUrl = new URL(target)
-  const holds: Array<{ match(method: string, url: string): boolean; resolve(h: Held): void }> = []
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const headers = { ...req.headers } as Record<string, string>
-    delete headers.host
-    delete headers['content-length']
-    const upstream = await fetch(`${targetUrl.origin}${req.url}`, {
-      method: req.method,
-      headers,
-      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-    })
-    const body = Buffer.from(await upstream.arrayBuffer())
-    const index = holds.findIndex((hold) => hold.match(req.method ?? 'GET', req.url ?? ''))
-    if (index >= 0) {
-      const [hold] = holds.splice(index, 1)
-      await new Promise<void>((release) => hold!.resolve({ release, body }))
-    }
-    res.writeHead(upstream.status, {
-      'content-type': upstream.headers.get('content-type') ?? 'application/json',
-    })
-    res.end(body)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    apiBase: `http://127.0.0.1:${port}${targetUrl.pathname}`,
-    hold: (match: (method: string, url: string) => boolean) =>
-      new Promise<Held>((resolve) => holds.push({ match, resolve })),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
 let meta: FakeMeta
-let proxy: Awaited<ReturnType<typeof startHoldingProxy>>
+let proxy: HoldingProxy
 let world: InboundWorld
 let adminId: AgentId
 

@@ -4,8 +4,6 @@
  * do not yet) is kept and applied once the send records it. A proxy between our server and the
  * fake Graph API holds the send's answer to make that overtaking deterministic.
  */
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import {
   appendMessage,
   conversationDocName,
@@ -24,54 +22,11 @@ import {
   textMessage,
   type FakeMeta,
 } from './helpers/fake-meta.js'
+import { startHoldingProxy, type HoldingProxy } from './helpers/holding-proxy.js'
 import { startInboundWorld, type InboundWorld } from './whatsapp-inbound-helpers.js'
 
-interface HeldSend {
-  wamid: string
-  release(): void
-}
-
-/** Forwards to the fake Graph API; `holdNextSend()` keeps the next send's answer until released. */
-async function startHoldingProxy(target: string) {
-  const targetUrl = new URL(target)
-  let waiter: ((held: HeldSend) => void) | null = null
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    const headers = { ...req.headers } as Record<string, string>
-    delete headers.host
-    delete headers['content-length']
-    const upstream = await fetch(`${targetUrl.origin}${req.url}`, {
-      method: req.method,
-      headers,
-      body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-    })
-    const body = Buffer.from(await upstream.arrayBuffer())
-    const wamid =
-      req.method === 'POST' && req.url?.endsWith('/messages')
-        ? (JSON.parse(body.toString()) as { messages?: Array<{ id: string }> }).messages?.[0]?.id
-        : undefined
-    if (wamid && waiter) {
-      const resolve = waiter
-      waiter = null
-      await new Promise<void>((release) => resolve({ wamid, release }))
-    }
-    res.writeHead(upstream.status, {
-      'content-type': upstream.headers.get('content-type') ?? 'application/json',
-    })
-    res.end(body)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    apiBase: `http://127.0.0.1:${port}${targetUrl.pathname}`,
-    holdNextSend: () => new Promise<HeldSend>((resolve) => (waiter = resolve)),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
 let meta: FakeMeta
-let proxy: Awaited<ReturnType<typeof startHoldingProxy>>
+let proxy: HoldingProxy
 let world: InboundWorld
 let agentId: AgentId
 let conversation: SyncClient

@@ -44,6 +44,22 @@ export interface SendCall {
   settled: boolean
 }
 
+/** A channel holder with fixed (fake) credentials whose client is `client`. */
+export function channelHolderFor(client: WhatsAppChannel): ChannelHolder {
+  return {
+    config: {
+      apiBase: 'http://meta.invalid/v25.0',
+      accessToken: 'token',
+      phoneNumberId: '1',
+      appSecret: 's',
+      verifyToken: 'v',
+    },
+    client,
+    demo: false,
+    set() {},
+  }
+}
+
 /** A WhatsAppChannel that records calls; `auto` answers sends at once (or with queued errors). */
 export function fakeChannel() {
   const sends: SendCall[] = []
@@ -109,18 +125,7 @@ export function createHarness(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-outbound-'))
   const db: Db = openDatabase(':memory:')
   const channel = fakeChannel()
-  const holder: ChannelHolder = {
-    config: {
-      apiBase: 'http://meta.invalid/v25.0',
-      accessToken: 'token',
-      phoneNumberId: '1',
-      appSecret: 's',
-      verifyToken: 'v',
-    },
-    client: channel.client,
-    demo: false,
-    set() {},
-  }
+  const holder = channelHolderFor(channel.client)
   const recorded: { wamid: string; conversationId: string; messageId: string }[] = []
   const clock = { now: Date.now() }
   const outbox = createOutbox(db)

@@ -17,6 +17,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   AGENT,
+  channelHolderFor,
   createHarness,
   fakeChannel,
   quiet,
@@ -29,7 +30,6 @@ import { createConversationStore } from '../../store/conversations.js'
 import { openDatabase } from '../../store/db.js'
 import { createDocumentStore } from '../../store/documents.js'
 import { DocManager } from '../../sync/docs.js'
-import type { ChannelHolder } from '../channel.js'
 import { GraphError } from '../graph.js'
 import { createOutbound } from './index.js'
 import { createOutbox } from './outbox.js'
@@ -247,18 +247,7 @@ describe('per-customer cap with real timers', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] })
     const db = openDatabase(':memory:')
     const channel = fakeChannel()
-    const holder: ChannelHolder = {
-      config: {
-        apiBase: 'http://meta.invalid/v25.0',
-        accessToken: 'token',
-        phoneNumberId: '1',
-        appSecret: 's',
-        verifyToken: 'v',
-      },
-      client: channel.client,
-      demo: false,
-      set() {},
-    }
+    const holder = channelHolderFor(channel.client)
     const outbox = createOutbox(db)
     const docs = new DocManager({ store: createDocumentStore(db), log: quiet, idleMs: 3600_000 })
     const outbound = createOutbound({
