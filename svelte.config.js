@@ -56,9 +56,6 @@ const config = {
         universal: 'web/hooks',
       },
     },
-    alias: {
-      '@atende/shared': 'shared/src/index.ts',
-    },
   },
 }
 

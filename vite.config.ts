@@ -1,15 +1,13 @@
 import { sveltekit } from '@sveltejs/kit/vite'
+import { defaultClientConditions, defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
-import { fileURLToPath } from 'node:url'
-
-const sharedSource = fileURLToPath(new URL('./shared/src/index.ts', import.meta.url))
 
 export default defineConfig({
   plugins: [sveltekit()],
-  resolve: {
-    // Tests and the web app use shared's TypeScript source; only the production server uses dist.
-    alias: { '@atende/shared': sharedSource },
-  },
+  // The web app and every test take @atende/shared from its TypeScript source, through the
+  // `source` export condition of shared/package.json; only the production server uses shared/dist.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   server: {
     proxy: {
       '/api': 'http://127.0.0.1:3001',

@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -6,6 +7,9 @@ import { defineConfig } from 'vitest/config'
  * Run with `npm run test:e2e`, which builds the app first.
  */
 export default defineConfig({
+  // @atende/shared from its TypeScript source (the `source` export condition), as in vite.config.ts:
+  // nothing needs building first, and a stale shared/dist is never read.
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     include: ['e2e/**/*.test.ts'],
     environment: 'node',

@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
   })
   const floor = await startProcess(
-    ['--import', 'tsx', 'bench/webhooks.ts', '--floor'],
+    ['--conditions=source', '--import', 'tsx', 'bench/webhooks.ts', '--floor'],
     { APP_SECRET },
     /floor listening on (\d+)/,
   )

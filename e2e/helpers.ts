@@ -28,7 +28,7 @@ export interface TestServer {
 }
 
 /**
- * Starts `node --import tsx sync-server/src/main.ts` with PORT=0, a temp DATA_DIR and an admin
+ * Starts `node --conditions=source --import tsx sync-server/src/main.ts` with PORT=0, a temp DATA_DIR and an admin
  * account, and resolves once it prints `listening on http://…`. Requires the built web app.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
@@ -46,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('WHATSAPP_')),
   )
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env: {
       ...inherited,

@@ -20,11 +20,10 @@ for (const name of chosen) {
   console.log(`\n=== bench/${name}.ts`)
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join('bench', `${name}.ts`)],
+    ['--conditions=source', '--import', 'tsx', path.join('bench', `${name}.ts`)],
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.tests.json' },
     },
   )
   if (result.status !== 0) failed = true

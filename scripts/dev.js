@@ -13,7 +13,9 @@ const children = [
   spawn(process.execPath, [bin('tsx', 'dist', 'cli.mjs'), 'watch', 'sync-server/src/main.ts'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PORT: '3001', TSX_TSCONFIG_PATH: 'tsconfig.tests.json' },
+    // The `source` export condition: @atende/shared from its TypeScript source (tsx watch's
+    // restarts inherit NODE_OPTIONS, not this process's flags).
+    env: { ...process.env, PORT: '3001', NODE_OPTIONS: '--conditions=source' },
   }),
   spawn(
     process.execPath,

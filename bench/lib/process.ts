@@ -55,12 +55,12 @@ export async function startAtende(
       ...(process.env.PROFILE_DIR
         ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROFILE_DIR]
         : []),
+      '--conditions=source',
       '--import',
       'tsx',
       'sync-server/src/main.ts',
     ],
     {
-      TSX_TSCONFIG_PATH: 'tsconfig.tests.json',
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -1,7 +1,8 @@
 /**
- * Starts the real server as a child process (`node --import tsx sync-server/src/main.ts`) on a free
- * port with a temp data dir, and waits for its `listening on http://` line: no sleeps. The child
- * resolves `@atende/shared` to its TypeScript source (through tsconfig.tests.json), like vitest.
+ * Starts the real server as a child process
+ * (`node --conditions=source --import tsx sync-server/src/main.ts`) on a free port with a temp data
+ * dir, and waits for its `listening on http://` line: no sleeps. The child
+ * resolves `@atende/shared` to its TypeScript source (the `source` export condition), like vitest.
  *
  *   const server = await startTestServer()
  *   const token = await server.login(TEST_ADMIN.email, TEST_ADMIN.password)
@@ -97,7 +98,6 @@ function childEnv(
     DATA_DIR: dataDir,
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
-    TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.tests.json'),
   })
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[key]
@@ -121,11 +121,15 @@ async function launch(
     if (ownsDir && !options.keepData) fs.rmSync(dataDir, { recursive: true, force: true })
   }
   const env = childEnv(dataDir, options.env ?? {})
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'sync-server/src/main.ts'],
+    {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   live.add(child)
   child.once('exit', () => live.delete(child))
   let stdout = ''
