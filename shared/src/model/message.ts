@@ -23,6 +23,7 @@ export const CUSTOMER_MESSAGE_TYPES = [
   'contacts',
   'interactive',
   'button',
+  'order',
   'unsupported',
 ] as const
 export type CustomerMessageType = (typeof CUSTOMER_MESSAGE_TYPES)[number]
@@ -61,6 +62,78 @@ export interface SharedContact {
   phones: string[]
 }
 
+/** One line of a cart: a catalog product, how many, and its unit price. */
+export interface OrderItem {
+  /** The product's id in the business's catalog (`product_retailer_id`, e.g. a SKU). */
+  productRetailerId: string
+  quantity: number
+  /** Unit price (`item_price`). */
+  itemPrice: number
+  /** ISO 4217 code, e.g. `BRL`. */
+  currency: string
+}
+
+/** A cart the customer sent from the business's catalog (WhatsApp `order`). */
+export interface OrderPayload {
+  catalogId: string
+  items: OrderItem[]
+  /** What the customer wrote with the cart (`order.text`). */
+  note?: string
+}
+
+/** An order's total per currency (a cart normally has one), in order of first appearance. */
+export function orderTotals(order: OrderPayload): Array<{ currency: string; amount: number }> {
+  const totals = new Map<string, number>()
+  for (const item of order.items) {
+    totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.quantity * item.itemPrice)
+  }
+  // Rounded to cents: 0.1 + 0.2 is not 0.3 in floating point.
+  return [...totals].map(([currency, amount]) => ({
+    currency,
+    amount: Math.round(amount * 100) / 100,
+  }))
+}
+
+/** The answer to a WhatsApp Flow (`interactive.nfm_reply`). */
+export interface FlowReply {
+  /** `nfm_reply.name` (Meta sends `flow`). */
+  name: string
+  /** `nfm_reply.body` (Meta sends `Sent`). */
+  body: string
+  /** The answered fields of `response_json`, in its order, `flow_token` left out. */
+  fields: Array<{ name: string; value: string }>
+  /** `response_json` exactly as received, for whoever needs the raw answer. */
+  responseJson: string
+  /** `response_json` was not a JSON object: only the raw text is kept. */
+  malformed?: boolean
+}
+
+/** A Flow field's name as a label: `screen_0_Order_ID_0` → `Order ID`. */
+export function flowFieldLabel(name: string): string {
+  const label = name
+    .replace(/^screen_\d+_/, '')
+    .replace(/_\d+$/, '')
+    .replace(/_/g, ' ')
+    .trim()
+  return label || name
+}
+
+/** Where the customer came from: a click-to-WhatsApp ad or post (`referral`). */
+export interface Referral {
+  /** `source_type`: `ad` or `post` (kept as received if WhatsApp adds others). */
+  sourceType: string
+  sourceId?: string
+  sourceUrl?: string
+  headline?: string
+  body?: string
+  mediaType?: string
+  imageUrl?: string
+  videoUrl?: string
+  thumbnailUrl?: string
+  /** The ad click id, for conversion reporting back to Meta. */
+  ctwaClid?: string
+}
+
 interface MessageBase {
   id: MessageId
   kind: MessageKind
@@ -82,10 +155,22 @@ export interface CustomerMessage extends MessageBase {
   media?: MediaRef
   location?: LocationPayload
   contacts?: SharedContact[]
-  /** For interactive and button replies: the id or payload the customer picked. */
-  choice?: { id: string; title: string }
+  /** For interactive and button replies: the id or payload the customer picked (and, for a list row, its description). */
+  choice?: { id: string; title: string; description?: string }
+  /** For `order`: the cart. */
+  order?: OrderPayload
+  /** For an `interactive` Flow answer. */
+  flow?: FlowReply
   /** For `unsupported`: the WhatsApp type name as received. */
   originalType?: string
+  /** For `unsupported`: what WhatsApp says the customer sent (`unsupported.type`, e.g. a poll). */
+  unsupportedType?: string
+  /** For `unsupported`: the message as WhatsApp sent it (JSON, cut at 16 KiB), so nothing is lost. */
+  raw?: string
+  /** `context.forwarded` (forwarded up to 5 times) or `context.frequently_forwarded` (more). */
+  forwarded?: 'forwarded' | 'frequently_forwarded'
+  /** The ad or post the customer came from. */
+  referral?: Referral
 }
 
 export interface AgentMessage extends MessageBase {

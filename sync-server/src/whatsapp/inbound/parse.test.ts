@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isUuid } from '@atende/shared'
+import { flowFieldLabel, isUuid, orderTotals } from '@atende/shared'
 import {
   audioMessage,
   buttonMessage,
@@ -20,6 +20,17 @@ import {
   type Business,
   type InboundMessage,
 } from '../simulator/payloads.js'
+import {
+  flowReplyMessage,
+  forwardedText,
+  listReplyWithDescription,
+  orderMessage,
+  REFERENCE_FLOW_RESPONSE,
+  REFERENCE_ORDER,
+  REFERENCE_REFERRAL,
+  referralText,
+  unsupportedOfType,
+} from '../../../test/helpers/reference-examples.js'
 import {
   failureReason,
   mediaIdFor,
@@ -285,6 +296,190 @@ describe('parseWebhook', () => {
       text: { body: 'x' },
     } as unknown as InboundMessage)
     expect(parseWebhook(noId, options).notes).toEqual(['message without an id skipped'])
+  })
+})
+
+describe('the Cloud API reference examples', () => {
+  it('an order keeps its catalog, every line, the total and the customer note', () => {
+    const op = fields(orderMessage(WA, REFERENCE_ORDER, { id: 'wamid.ORDER' }))
+    expect(op.message).toMatchObject({
+      type: 'order',
+      text: 'Order: 3 items, USD 85.50 – Can you deliver on Saturday?',
+      order: {
+        catalogId: '194836987003835',
+        note: 'Can you deliver on Saturday?',
+        items: [
+          { productRetailerId: 'di9ozbzfi4', quantity: 2, itemPrice: 30, currency: 'USD' },
+          { productRetailerId: 'nqryix03ez', quantity: 1, itemPrice: 25.5, currency: 'USD' },
+        ],
+      },
+    })
+    expect(orderTotals(op.message.order!)).toEqual([{ currency: 'USD', amount: 85.5 }])
+    // Quantities and prices quoted as strings (as the older examples print them) are read too.
+    const quoted = fields(
+      orderMessage(WA, {
+        catalog_id: '1',
+        product_items: [
+          { product_retailer_id: 'sku', quantity: '3', item_price: '9.90', currency: 'BRL' },
+        ] as unknown as typeof REFERENCE_ORDER.product_items,
+      }),
+    )
+    expect(quoted.message.order!.items[0]).toMatchObject({ quantity: 3, itemPrice: 9.9 })
+  })
+
+  it('a flow answer lists the answered fields and keeps the raw JSON', () => {
+    const op = fields(flowReplyMessage(WA, { response_json: REFERENCE_FLOW_RESPONSE }))
+    expect(op.message).toMatchObject({
+      type: 'interactive',
+      text: 'Form answer: Full name: Maria Souza; Delivery date: 2026-12-12',
+      flow: {
+        name: 'flow',
+        body: 'Sent',
+        fields: [
+          { name: 'screen_0_Full_name_0', value: 'Maria Souza' },
+          { name: 'screen_0_Delivery_date_1', value: '2026-12-12' },
+        ],
+        responseJson: REFERENCE_FLOW_RESPONSE,
+      },
+    })
+    expect(op.message.flow!.malformed).toBeUndefined()
+    expect(flowFieldLabel('screen_0_Delivery_date_1')).toBe('Delivery date')
+  })
+
+  it('a flow answer whose response_json is not JSON is kept, marked malformed', () => {
+    const op = fields(flowReplyMessage(WA, { response_json: '{"flow_token": "x", "name": ' }))
+    expect(op.message).toMatchObject({
+      type: 'interactive',
+      text: 'Form answer: Sent',
+      flow: { fields: [], malformed: true, responseJson: '{"flow_token": "x", "name": ' },
+    })
+    // Nested answers are shown as JSON rather than "[object Object]".
+    const nested = fields(
+      flowReplyMessage(WA, { response_json: '{"items":["a","b"],"agree":true,"n":2}' }),
+    )
+    expect(nested.message.flow!.fields).toEqual([
+      { name: 'items', value: '["a","b"]' },
+      { name: 'agree', value: 'true' },
+      { name: 'n', value: '2' },
+    ])
+  })
+
+  it('a list reply keeps the row description beside its title', () => {
+    const op = fields(
+      listReplyWithDescription(WA, {
+        id: 'slot-2',
+        title: 'Tuesday 10:00',
+        description: 'At the Paulista store',
+      }),
+    )
+    expect(op.message).toMatchObject({
+      type: 'interactive',
+      text: 'Tuesday 10:00',
+      choice: { id: 'slot-2', title: 'Tuesday 10:00', description: 'At the Paulista store' },
+    })
+  })
+
+  it('an unsupported message keeps WhatsApp’s type and the raw message', () => {
+    const op = fields(unsupportedOfType(WA, 'poll', { id: 'wamid.POLL' }))
+    expect(op.message).toMatchObject({
+      type: 'unsupported',
+      originalType: 'unsupported',
+      unsupportedType: 'poll',
+      text: 'The customer sent a poll, which WhatsApp does not deliver to the API',
+    })
+    expect(JSON.parse(op.message.raw!)).toMatchObject({
+      id: 'wamid.POLL',
+      unsupported: { type: 'poll' },
+    })
+  })
+
+  it('forwarded and frequently forwarded messages say so', () => {
+    const once = fields(forwardedText(WA, 'Party tonight!', 'forwarded'))
+    expect(once.message).toMatchObject({
+      type: 'text',
+      text: 'Party tonight!',
+      forwarded: 'forwarded',
+    })
+    expect(once.quotedWamid).toBeNull()
+    const many = fields(forwardedText(WA, 'Chain letter', 'frequently_forwarded'))
+    expect(many.message.forwarded).toBe('frequently_forwarded')
+    expect(fields(textMessage(WA, 'mine')).message.forwarded).toBeUndefined()
+  })
+
+  it('a message from a click-to-WhatsApp ad carries the ad and its click id', () => {
+    const op = fields(referralText(WA, 'I saw your ad', REFERENCE_REFERRAL))
+    expect(op.message).toMatchObject({
+      type: 'text',
+      text: 'I saw your ad',
+      referral: {
+        sourceType: 'ad',
+        sourceId: '120210536984550198',
+        sourceUrl: 'https://fb.me/3cr4Wqqkr',
+        headline: 'Summer sale: 30% off',
+        body: 'Tap to chat with us on WhatsApp',
+        mediaType: 'image',
+        imageUrl: 'https://scontent.example/ad-image.jpg',
+        ctwaClid: REFERENCE_REFERRAL.ctwa_clid,
+      },
+    })
+  })
+
+  it('an unknown type, or a known one it cannot read, is kept raw and visible', () => {
+    const poll = {
+      from: WA,
+      id: 'wamid.U',
+      timestamp: '1700000000',
+      type: 'poll_creation',
+      poll: { q: 1 },
+    }
+    const op = fields(poll)
+    expect(op.message).toMatchObject({ type: 'unsupported', originalType: 'poll_creation' })
+    expect(JSON.parse(op.message.raw!)).toEqual(poll)
+    const emptyOrder = {
+      from: WA,
+      id: 'wamid.E',
+      timestamp: '1700000000',
+      type: 'order',
+      order: {},
+    }
+    expect(fields(emptyOrder).message).toMatchObject({ type: 'unsupported', originalType: 'order' })
+    // Fields we do not know beside a known type change nothing of what is read.
+    const extra = { ...textMessage(WA, 'hi'), identity_key_hash: 'abc', brand_new: { x: 1 } }
+    expect(fields(extra).message).toMatchObject({ type: 'text', text: 'hi' })
+  })
+})
+
+describe('which changes are ours (metadata.phone_number_id)', () => {
+  const withoutMetadata = () => {
+    const payload = messagesWebhook(business, { waId: WA }, textMessage(WA, 'x'))
+    delete (payload.entry[0]!.changes[0]!.value as { metadata?: unknown }).metadata
+    return payload
+  }
+
+  it('skips a change with no metadata, or no phone_number_id in it, with a note', () => {
+    expect(parseWebhook(withoutMetadata(), options)).toEqual({
+      ops: [],
+      notes: ['change without metadata.phone_number_id skipped'],
+    })
+    const blank = messagesWebhook(
+      { ...business, phoneNumberId: '' },
+      { waId: WA },
+      textMessage(WA, 'x'),
+    )
+    expect(parseWebhook(blank, options).ops).toEqual([])
+    // The same with no number configured: nothing names it as anyone's.
+    expect(parseWebhook(withoutMetadata(), { receivedAt: 1 }).ops).toEqual([])
+  })
+
+  it('takes a change for our number, and any named number when none is configured', () => {
+    const ours = messagesWebhook(business, { waId: WA }, textMessage(WA, 'x'))
+    expect(parseWebhook(ours, options).ops).toHaveLength(1)
+    const other = messagesWebhook(
+      { ...business, phoneNumberId: '999' },
+      { waId: WA },
+      textMessage(WA, 'x'),
+    )
+    expect(parseWebhook(other, { receivedAt: 1 }).ops).toHaveLength(1)
   })
 })
 

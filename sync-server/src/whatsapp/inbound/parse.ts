@@ -9,9 +9,13 @@ import { createHash } from 'node:crypto'
 import type {
   CustomerMessage,
   CustomerMessageType,
+  FlowReply,
   LocationPayload,
   MediaRef,
   MessageId,
+  OrderItem,
+  OrderPayload,
+  Referral,
   SharedContact,
 } from '@atende/shared'
 import type { WhatsAppIdentity } from '../../store/contacts.js'
@@ -66,7 +70,12 @@ export interface ParseResult {
 }
 
 export interface ParseOptions {
-  /** The business number we serve; changes for another number are skipped. */
+  /**
+   * The business number we serve. A change is ours only when its `metadata.phone_number_id` is
+   * this number: a change for another number, or with no number at all, is skipped (the event
+   * stays stored until applied, and the skip is logged). With none configured (a replay after the
+   * channel was removed), any change that names a number is taken.
+   */
   phoneNumberId?: string | null
   /** When the delivery arrived (ms): stands in for a missing or unreadable timestamp. */
   receivedAt: number
@@ -162,7 +171,11 @@ export function parseWebhook(payload: unknown, options: ParseOptions): ParseResu
 
 function parseChange(value: Json, options: ParseOptions, ops: InboundOp[], notes: string[]): void {
   const phoneNumberId = isObject(value.metadata) ? str(value.metadata.phone_number_id) : undefined
-  if (options.phoneNumberId && phoneNumberId && phoneNumberId !== options.phoneNumberId) {
+  if (!phoneNumberId) {
+    notes.push('change without metadata.phone_number_id skipped')
+    return
+  }
+  if (options.phoneNumberId && phoneNumberId !== options.phoneNumberId) {
     notes.push('change for another phone number id skipped')
     return
   }
@@ -204,12 +217,35 @@ function parseMessage(raw: Json, contacts: unknown[], receivedAt: number): Inbou
     createdAt: at,
     ...fields,
   } as CustomerMessageDraft
+  // Any type may come forwarded, or from an ad.
+  if (isObject(raw.context)) {
+    if (raw.context.frequently_forwarded === true) message.forwarded = 'frequently_forwarded'
+    else if (raw.context.forwarded === true) message.forwarded = 'forwarded'
+  }
+  const referral = isObject(raw.referral) ? referralOf(raw.referral) : null
+  if (referral) message.referral = referral
   const context = isObject(raw.context) ? str(raw.context.id) : undefined
   return { kind: 'message', sender, wamid, at, quotedWamid: context ?? null, message, media }
 }
 
 type Fields = Pick<CustomerMessage, 'type' | 'text'> &
-  Partial<Pick<CustomerMessage, 'media' | 'location' | 'contacts' | 'choice' | 'originalType'>>
+  Partial<
+    Pick<
+      CustomerMessage,
+      | 'media'
+      | 'location'
+      | 'contacts'
+      | 'choice'
+      | 'order'
+      | 'flow'
+      | 'originalType'
+      | 'unsupportedType'
+      | 'raw'
+    >
+  >
+
+/** Longest raw message kept on an unsupported message. */
+export const MAX_RAW_CHARS = 16 * 1024
 
 /** The documented CustomerMessage fields of one WhatsApp message type. */
 export function messageFields(
@@ -252,10 +288,24 @@ export function messageFields(
     const kind = str(body.type)
     const reply = kind ? body[kind] : undefined
     if ((kind === 'button_reply' || kind === 'list_reply') && isObject(reply)) {
-      const choice = { id: scalarText(reply.id ?? ''), title: scalarText(reply.title ?? '') }
+      const choice: NonNullable<CustomerMessage['choice']> = {
+        id: scalarText(reply.id ?? ''),
+        title: scalarText(reply.title ?? ''),
+      }
+      const description = str(reply.description)
+      if (kind === 'list_reply' && description) choice.description = description
       return { fields: { type: 'interactive', text: choice.title, choice }, media: null }
     }
+    if (kind === 'nfm_reply' && isObject(reply) && typeof reply.response_json === 'string') {
+      const flow = flowReply(reply, reply.response_json)
+      return { fields: { type: 'interactive', text: summarize.flow(flow), flow }, media: null }
+    }
     return unsupported(`interactive:${kind ?? 'unknown'}`, raw)
+  }
+  if (type === 'order' && isObject(body)) {
+    const order = orderOf(body)
+    if (order)
+      return { fields: { type: 'order', text: summarize.order(order), order }, media: null }
   }
   if (type === 'button' && isObject(body)) {
     const choice = { id: scalarText(body.payload ?? ''), title: scalarText(body.text ?? '') }
@@ -305,13 +355,120 @@ function sharedContact(raw: Json): SharedContact {
   return { name, phones }
 }
 
+/**
+ * What we cannot show as its own type stays visible: the type as received, WhatsApp's own name
+ * for what the customer sent (`unsupported.type`) and the message as it came (cut at 16 KiB).
+ */
 function unsupported(originalType: string, raw: Json): { fields: Fields; media: null } {
   const system = raw.system
+  const unsupportedType = isObject(raw.unsupported) ? str(raw.unsupported.type) : undefined
   const text =
     originalType === 'system' && isObject(system) && str(system.body)
       ? String(system.body)
-      : summarize.unsupported(originalType)
-  return { fields: { type: 'unsupported', text, originalType }, media: null }
+      : unsupportedType
+        ? summarize.notDelivered(unsupportedType)
+        : summarize.unsupported(originalType)
+  const fields: Fields = { type: 'unsupported', text, originalType, raw: rawText(raw) }
+  if (unsupportedType) fields.unsupportedType = unsupportedType.slice(0, 100)
+  return { fields, media: null }
+}
+
+function rawText(raw: Json): string {
+  let text: string
+  try {
+    text = JSON.stringify(raw)
+  } catch {
+    return '(unreadable)'
+  }
+  return text.length > MAX_RAW_CHARS ? text.slice(0, MAX_RAW_CHARS - 1) + '…' : text
+}
+
+/** Numbers as the reference writes them, or as strings (some senders quote them). */
+function numberOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** `order`: its catalog, the lines that can be read, the customer's note; null with no line. */
+function orderOf(body: Json): OrderPayload | null {
+  const items: OrderItem[] = []
+  for (const raw of list(body.product_items)) {
+    if (!isObject(raw)) continue
+    const quantity = numberOf(raw.quantity)
+    const itemPrice = numberOf(raw.item_price)
+    if (quantity === undefined || itemPrice === undefined) continue
+    items.push({
+      productRetailerId: scalarText(raw.product_retailer_id ?? ''),
+      quantity,
+      itemPrice,
+      currency: str(raw.currency) ?? '',
+    })
+  }
+  if (items.length === 0) return null
+  const order: OrderPayload = { catalogId: scalarText(body.catalog_id ?? ''), items }
+  const note = str(body.text)
+  if (note) order.note = note
+  return order
+}
+
+/**
+ * `nfm_reply`: `response_json` is a JSON object inside a string. Its fields become a list (nested
+ * values as JSON); when it cannot be read, the message keeps the raw text and says so.
+ */
+function flowReply(reply: Json, responseJson: string): FlowReply {
+  const flow: FlowReply = {
+    name: str(reply.name) ?? '',
+    body: str(reply.body) ?? '',
+    fields: [],
+    responseJson: responseJson.slice(0, MAX_RAW_CHARS),
+  }
+  let answer: unknown
+  try {
+    answer = JSON.parse(responseJson)
+  } catch {
+    answer = undefined
+  }
+  if (!isObject(answer)) {
+    flow.malformed = true
+    return flow
+  }
+  for (const [name, value] of Object.entries(answer)) {
+    if (name === 'flow_token') continue
+    const text =
+      typeof value === 'string'
+        ? value
+        : value !== null && typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value)
+    flow.fields.push({ name, value: text })
+  }
+  return flow
+}
+
+const REFERRAL_FIELDS = {
+  sourceId: 'source_id',
+  sourceUrl: 'source_url',
+  headline: 'headline',
+  body: 'body',
+  mediaType: 'media_type',
+  imageUrl: 'image_url',
+  videoUrl: 'video_url',
+  thumbnailUrl: 'thumbnail_url',
+  ctwaClid: 'ctwa_clid',
+} as const satisfies Record<Exclude<keyof Referral, 'sourceType'>, string>
+
+/** `referral` (a click-to-WhatsApp ad or post): what it says, when it names anything. */
+function referralOf(raw: Json): Referral | null {
+  const referral: Referral = { sourceType: str(raw.source_type)?.slice(0, 40) ?? 'unknown' }
+  let named = raw.source_type !== undefined
+  for (const [field, key] of Object.entries(REFERRAL_FIELDS)) {
+    const value = str(raw[key])
+    if (value) {
+      referral[field as keyof typeof REFERRAL_FIELDS] = value.slice(0, 2048)
+      named = true
+    }
+  }
+  return named ? referral : null
 }
 
 function parseStatus(raw: Json, receivedAt: number): InboundOp | null {

@@ -3,7 +3,15 @@
  * caption, a location, a shared contact): what the inbox preview shows. The bubble renders from the
  * typed fields; this is the fallback wording.
  */
-import type { LocationPayload, MediaRef, SharedContact } from '@atende/shared'
+import {
+  flowFieldLabel,
+  orderTotals,
+  type FlowReply,
+  type LocationPayload,
+  type MediaRef,
+  type OrderPayload,
+  type SharedContact,
+} from '@atende/shared'
 import type { MediaKind } from '../../store/media.js'
 
 const MEDIA_LABEL: Record<MediaKind, string> = {
@@ -31,6 +39,26 @@ export const summarize = {
   contacts(contacts: SharedContact[]): string {
     const names = contacts.map((contact) => contact.name).filter(Boolean)
     return names.length > 0 ? `Contact: ${names.join(', ')}` : 'Contact'
+  },
+  /** `Order: 3 items, USD 116.00 – <note>` */
+  order(order: OrderPayload): string {
+    const count = order.items.reduce((sum, item) => sum + item.quantity, 0)
+    const totals = orderTotals(order)
+      .map((total) => `${total.currency} ${total.amount.toFixed(2)}`)
+      .join(' + ')
+    const head = `Order: ${count} ${count === 1 ? 'item' : 'items'}${totals ? `, ${totals}` : ''}`
+    return order.note ? `${head} – ${order.note}` : head
+  },
+  /** `Form answer: Name: Ana; Date: 2026-12-07` */
+  flow(flow: FlowReply): string {
+    const fields = flow.fields
+      .map((field) => `${flowFieldLabel(field.name)}: ${field.value}`)
+      .join('; ')
+    return fields ? `Form answer: ${fields}` : `Form answer: ${flow.body || flow.name}`
+  },
+  /** What an `unsupported` message with `unsupported.type` says the customer did. */
+  notDelivered(type: string): string {
+    return `The customer sent a ${type}, which WhatsApp does not deliver to the API`
   },
   unsupported(originalType: string): string {
     return originalType === 'unsupported' || originalType === 'unknown'

@@ -1,0 +1,152 @@
+/**
+ * Inbound messages as the Cloud API reference's own examples give them (Meta's webhook payload
+ * examples and the messages webhook reference, v18 to v25), with its placeholders filled in with
+ * concrete values of the shapes the reference names: numbers where it says `<PRODUCT_QUANTITY>`,
+ * `response_json` as a JSON string, `context` holding only `forwarded`. Field names and nesting are
+ * exactly the reference's; only the values are ours.
+ *
+ * Each builder returns a `value.messages[]` entry; wrap it with `messagesWebhook` (or
+ * `meta.messages`) to get the envelope.
+ */
+import {
+  newWamid,
+  unixTime,
+  type InboundMessage,
+  type MessageOptions,
+} from '../../src/whatsapp/simulator/payloads.js'
+
+function base(from: string, type: string, options: MessageOptions): InboundMessage {
+  const message: InboundMessage = {
+    from,
+    id: options.id ?? newWamid(from),
+    timestamp: unixTime(options.timestamp),
+    type,
+  }
+  if (options.replyTo) message.context = { from: options.replyTo.from, id: options.replyTo.id }
+  return message
+}
+
+export interface OrderLine {
+  product_retailer_id: string
+  quantity: number
+  item_price: number
+  currency: string
+}
+
+/** "Received order": a cart sent from the catalog, `context` naming the product message. */
+export function orderMessage(
+  from: string,
+  order: { catalog_id: string; text?: string; product_items: OrderLine[] },
+  options: MessageOptions = {},
+): InboundMessage {
+  return { ...base(from, 'order', options), order }
+}
+
+/** The reference's order, with its two lines filled in. */
+export const REFERENCE_ORDER = {
+  catalog_id: '194836987003835',
+  text: 'Can you deliver on Saturday?',
+  product_items: [
+    { product_retailer_id: 'di9ozbzfi4', quantity: 2, item_price: 30, currency: 'USD' },
+    { product_retailer_id: 'nqryix03ez', quantity: 1, item_price: 25.5, currency: 'USD' },
+  ],
+}
+
+/** "Flow response": `interactive.nfm_reply` with `response_json` as a string. */
+export function flowReplyMessage(
+  from: string,
+  reply: { name?: string; body?: string; response_json: string },
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'interactive', options),
+    interactive: {
+      type: 'nfm_reply',
+      nfm_reply: { name: reply.name ?? 'flow', body: reply.body ?? 'Sent', ...reply },
+    },
+  }
+}
+
+/** The reference's `{"flow_token": …, "optional_param1": …, "optional_param2": …}`. */
+export const REFERENCE_FLOW_RESPONSE = JSON.stringify({
+  flow_token: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.',
+  screen_0_Full_name_0: 'Maria Souza',
+  screen_0_Delivery_date_1: '2026-12-12',
+})
+
+/** "List reply": the chosen row's id, title and description. */
+export function listReplyWithDescription(
+  from: string,
+  reply: { id: string; title: string; description: string },
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'interactive', options),
+    interactive: { type: 'list_reply', list_reply: reply },
+  }
+}
+
+/** "Unsupported message" (v19+): the errors Meta attaches and `unsupported.type`. */
+export function unsupportedOfType(
+  from: string,
+  type: string,
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'unsupported', options),
+    errors: [
+      {
+        code: 131051,
+        title: 'Message type unknown',
+        message: 'Message type unknown',
+        error_data: { details: 'Message type is currently not supported.' },
+      },
+    ],
+    unsupported: { type },
+  }
+}
+
+/** "Forwarded message": `context` carries only `forwarded` or `frequently_forwarded`. */
+export function forwardedText(
+  from: string,
+  body: string,
+  how: 'forwarded' | 'frequently_forwarded',
+  options: MessageOptions = {},
+): InboundMessage {
+  return { ...base(from, 'text', options), context: { [how]: true }, text: { body } }
+}
+
+export interface ReferralBody {
+  source_url: string
+  source_id: string
+  source_type: string
+  headline: string
+  body: string
+  media_type: string
+  image_url?: string
+  video_url?: string
+  thumbnail_url?: string
+  ctwa_clid: string
+}
+
+/** "Click-to-WhatsApp ad": a text whose `referral` names the ad. */
+export function referralText(
+  from: string,
+  body: string,
+  referral: ReferralBody,
+  options: MessageOptions = {},
+): InboundMessage {
+  return { referral, ...base(from, 'text', options), text: { body } }
+}
+
+export const REFERENCE_REFERRAL: ReferralBody = {
+  source_url: 'https://fb.me/3cr4Wqqkr',
+  source_id: '120210536984550198',
+  source_type: 'ad',
+  headline: 'Summer sale: 30% off',
+  body: 'Tap to chat with us on WhatsApp',
+  media_type: 'image',
+  image_url: 'https://scontent.example/ad-image.jpg',
+  ctwa_clid:
+    'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zctGdE',
+}
