@@ -294,7 +294,9 @@ describe('CSV export', () => {
     expect(rows).toContain('conversations_started_by_hour,22,0')
     expect(rows).toContain('messages_received_by_shift,night,1')
     expect(rows).toContain('totals,conversations,1')
-    expect(rows).toHaveLength(1 + 24 + 3 + 3)
+    // One row per source the range's conversations came from (here: one, directly).
+    expect(rows).toContain('conversations_by_source,direct,1')
+    expect(rows).toHaveLength(1 + 24 + 3 + 3 + 1)
 
     const volume = await fetch(`${server.url}/api/reports/volume?${range}&format=csv`, {
       headers: { authorization: `Bearer ${ana.token}` },

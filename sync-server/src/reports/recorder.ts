@@ -13,9 +13,10 @@
  * Everything is keyed by message or conversation id, so rescans and replays change nothing. A
  * failure is logged and never reaches the writer: the next load's scan records what was missed.
  */
-import { conversationParts, type Message, type Receipt } from '@atende/shared'
+import { conversationParts, type CustomerMessage, type Message, type Receipt } from '@atende/shared'
 import type { Logger } from '../log.js'
 import type { Db } from '../store/db.js'
+import { createSourceStore, type SourceStore } from '../store/conversation-sources.js'
 import {
   createReportStore,
   type MessageFact,
@@ -31,6 +32,8 @@ export interface ReportRecorderOptions {
   log: Logger
   /** Default: a store on `db`. */
   store?: ReportStore
+  /** Default: a store on `db`. */
+  sources?: SourceStore
 }
 
 export interface ReportRecorder {
@@ -50,6 +53,15 @@ export function messageFact(value: unknown): MessageFact | null {
   return { id: message.id, kind: message.kind, authorId, at: message.createdAt }
 }
 
+/** The referral a customer message brings (`[source, at]`), or null. */
+export function referralFact(value: unknown): [source: string, at: number] | null {
+  if (typeof value !== 'object' || value === null) return null
+  const message = value as Partial<CustomerMessage>
+  if (message.kind !== 'customer' || typeof message.createdAt !== 'number') return null
+  const source = message.referral?.sourceType
+  return typeof source === 'string' && source.length > 0 ? [source, message.createdAt] : null
+}
+
 /** The send a receipt records, or null while the message has not reached WhatsApp. */
 export function sentFact(messageId: string, value: unknown): SentFact | null {
   if (typeof value !== 'object' || value === null) return null
@@ -62,6 +74,13 @@ export function sentFact(messageId: string, value: unknown): SentFact | null {
 /** Starts observing documents (those loaded already, and every one loaded from now on). */
 export function startReportRecorder(options: ReportRecorderOptions): ReportRecorder {
   const store = options.store ?? createReportStore(options.db)
+  const sources = options.sources ?? createSourceStore(options.db)
+  const recordReferrals = (conversationId: string, values: readonly unknown[]) => {
+    for (const value of values) {
+      const fact = referralFact(value)
+      if (fact) sources.record(conversationId, ...fact)
+    }
+  }
   const log = options.log
   let stopped = false
 
@@ -84,7 +103,9 @@ export function startReportRecorder(options: ReportRecorderOptions): ReportRecor
     const { messages, receipts, meta } = conversationParts(shared.doc)
 
     guarded(conversationId, 'scan', () => {
-      const facts = (messages.toArray() as unknown[]).map(messageFact).filter((f) => f !== null)
+      const all = messages.toArray() as unknown[]
+      const facts = all.map(messageFact).filter((f) => f !== null)
+      recordReferrals(conversationId, all)
       const sent = [...receipts.entries()]
         .map(([id, r]) => sentFact(id, r))
         .filter((f) => f !== null)
@@ -105,10 +126,12 @@ export function startReportRecorder(options: ReportRecorderOptions): ReportRecor
       guarded(conversationId, 'messages', () => {
         const facts: MessageFact[] = []
         for (const item of event.changes.added) {
-          for (const value of item.content.getContent()) {
+          const values = item.content.getContent()
+          for (const value of values) {
             const fact = messageFact(value)
             if (fact) facts.push(fact)
           }
+          recordReferrals(conversationId, values)
         }
         if (facts.length > 0) store.record(conversationId, { messages: facts })
       }),

@@ -384,6 +384,11 @@ export const en = {
         : `Bar chart: ${total === 1 ? '1 conversation' : `${total} conversations`} started; the busiest hour was ${hour} with ${count}.`,
     byShift: 'Customer messages per shift',
     byShiftSummary: (parts: string) => `Bar chart of customer messages per shift: ${parts}.`,
+    bySource: 'Conversations by source',
+    bySourceSummary: (parts: string) =>
+      `Bar chart of conversations by where they came from: ${parts}.`,
+    source: 'Source',
+    sources: { ad: 'Ad', post: 'Post', direct: 'Direct' },
     shift: 'Shift',
     shifts: { morning: 'Morning', afternoon: 'Afternoon', night: 'Night' },
     shiftHours: (from: string, to: string) => `${from}–${to}`,

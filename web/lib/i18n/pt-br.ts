@@ -389,6 +389,10 @@ export const ptBR: Dictionary = {
     byShift: 'Mensagens de clientes por turno',
     byShiftSummary: (parts: string) =>
       `Gráfico de barras de mensagens de clientes por turno: ${parts}.`,
+    bySource: 'Conversas por origem',
+    bySourceSummary: (parts: string) => `Gráfico de barras das conversas por origem: ${parts}.`,
+    source: 'Origem',
+    sources: { ad: 'Anúncio', post: 'Publicação', direct: 'Direta' },
     shift: 'Turno',
     shifts: { morning: 'Manhã', afternoon: 'Tarde', night: 'Noite' },
     shiftHours: (from: string, to: string) => `${from}–${to}`,

@@ -18,8 +18,10 @@ import {
 } from '@atende/shared'
 import { createReports } from '../../reports/reports.js'
 import { toCsv, type CsvValue } from '../../reports/csv.js'
+import { conversationsBySource } from '../../reports/sources.js'
 import type { Accounts } from '../../store/accounts.js'
 import type { AuditLog } from '../../store/audit.js'
+import { createSourceStore } from '../../store/conversation-sources.js'
 import type { Db } from '../../store/db.js'
 import { createReportStore } from '../../store/reports.js'
 import { ApiError } from '../errors.js'
@@ -88,6 +90,7 @@ const summaryCells = (summary: DurationSummary): CsvValue[] => [
 export function reportRoutes(options: ReportRoutesOptions): Hono<AuthEnv> {
   const store = createReportStore(options.db)
   const reports = createReports(store)
+  const sources = createSourceStore(options.db)
   const agentName = (id: string) => options.accounts.get(id)?.name ?? null
 
   return new Hono<AuthEnv>()
@@ -95,6 +98,7 @@ export function reportRoutes(options: ReportRoutesOptions): Hono<AuthEnv> {
       const range = rangeOf(c)
       const format = formatOf(c)
       const { peakHours, messagesByShift, totals, shifts } = reports.overview(range)
+      const bySource = conversationsBySource(sources, range)
       if (format === 'csv') {
         const rows: CsvValue[][] = [
           ...peakHours.map((n, hour) => ['conversations_started_by_hour', HOURS[hour]!, n]),
@@ -102,6 +106,11 @@ export function reportRoutes(options: ReportRoutesOptions): Hono<AuthEnv> {
           ['totals', 'conversations', totals.conversations],
           ['totals', 'messages_received', totals.messagesReceived],
           ['totals', 'messages_sent', totals.messagesSent],
+          ...bySource.map((entry) => [
+            'conversations_by_source',
+            entry.source,
+            entry.conversations,
+          ]),
         ]
         return csvResponse(c, 'overview', range, toCsv(['metric', 'key', 'value'], rows))
       }
@@ -112,6 +121,7 @@ export function reportRoutes(options: ReportRoutesOptions): Hono<AuthEnv> {
         peakHours,
         messagesByShift,
         totals,
+        conversationsBySource: bySource,
         shifts: clocks(shifts),
       })
     })
