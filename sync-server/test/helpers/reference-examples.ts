@@ -113,7 +113,9 @@ export function forwardedText(
   how: 'forwarded' | 'frequently_forwarded',
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'text', options), context: { [how]: true }, text: { body } }
+  // The simulator's type knows only a reply's `context: {from, id}`; a forward's has neither.
+  const context = { [how]: true } as unknown as InboundMessage['context']
+  return { ...base(from, 'text', options), context, text: { body } }
 }
 
 export interface ReferralBody {
