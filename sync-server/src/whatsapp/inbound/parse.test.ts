@@ -443,6 +443,26 @@ describe('the Cloud API reference examples', () => {
       order: {},
     }
     expect(fields(emptyOrder).message).toMatchObject({ type: 'unsupported', originalType: 'order' })
+    // Before v19 an undeliverable message came as type `unknown`, with only the errors.
+    const v18 = {
+      from: WA,
+      id: 'wamid.V18',
+      timestamp: '1700000000',
+      type: 'unknown',
+      errors: [
+        {
+          code: 131051,
+          details: 'Message type is not currently supported',
+          title: 'Unsupported message type',
+        },
+      ],
+    }
+    expect(fields(v18).message).toMatchObject({
+      type: 'unsupported',
+      originalType: 'unknown',
+      text: 'Unsupported message',
+    })
+    expect(JSON.parse(fields(v18).message.raw!)).toEqual(v18)
     // Fields we do not know beside a known type change nothing of what is read.
     const extra = { ...textMessage(WA, 'hi'), identity_key_hash: 'abc', brand_new: { x: 1 } }
     expect(fields(extra).message).toMatchObject({ type: 'text', text: 'hi' })
