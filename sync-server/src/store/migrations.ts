@@ -10,6 +10,7 @@ import { reports } from './migrations/008-reports.js'
 import { cannedResponses } from './migrations/009-canned-responses.js'
 import { outboxRecipient } from './migrations/010-outbox-recipient.js'
 import { auditLog } from './migrations/011-audit-log.js'
+import { signInAlerts } from './migrations/012-sign-in-alerts.js'
 
 export interface Migration {
   id: number
@@ -101,4 +102,5 @@ export const MIGRATIONS: Migration[] = [
   cannedResponses,
   outboxRecipient,
   auditLog,
+  signInAlerts,
 ]
