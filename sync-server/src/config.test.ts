@@ -141,4 +141,25 @@ describe('loadConfig', () => {
       adminPassword: null,
     })
   })
+
+  it('trusts no proxy by default, and reads TRUST_PROXY as a hop count or a list of addresses', () => {
+    expect(loadConfig({}).trustProxy).toBeNull()
+    for (const off of ['', '0', 'false', 'off'])
+      expect(loadConfig({ TRUST_PROXY: off }).trustProxy).toBeNull()
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 })
+    expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toEqual({ hops: 2 })
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, ::FFFF:10.0.0.2,fd00::1' }).trustProxy).toEqual({
+      addresses: ['10.0.0.1', '10.0.0.2', 'fd00::1'],
+    })
+  })
+
+  it('rejects a TRUST_PROXY that is neither, naming it', () => {
+    for (const bad of ['true', 'nginx.local', '10.0.0.0/8', '10.0.0.1,', '11', '-1']) {
+      const error = configError({ TRUST_PROXY: bad })
+      expect(error.variable).toBe('TRUST_PROXY')
+    }
+    expect(configError({ TRUST_PROXY: 'proxy.example' }).message).toMatch(
+      /TRUST_PROXY: must be a hop count .* or a comma-separated list of proxy IP addresses/,
+    )
+  })
 })

@@ -2,6 +2,7 @@
  * The one reader of `process.env`: read and validated once at start-up, then passed down frozen.
  * A bad value stops start-up with a message naming the variable (secrets are never echoed).
  */
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 export interface WhatsAppConfig {
@@ -28,7 +29,15 @@ export interface Config {
    * store/secrets.ts); null to use (or create) the key file `DATA_DIR/secret.key`.
    */
   secretKey: Uint8Array | null
+  /**
+   * `TRUST_PROXY`: whose `X-Forwarded-For` gives the client's address (sign-in throttling). Null
+   * (the default): nobody's, the socket's peer is the client. `hops`: that many proxies in front,
+   * whoever connects. `addresses`: only when the peer (and each hop after it) is one of these.
+   */
+  trustProxy: TrustProxy
 }
+
+export type TrustProxy = null | { hops: number } | { addresses: readonly string[] }
 
 export class ConfigError extends Error {
   readonly code = 'config_invalid'
@@ -97,6 +106,34 @@ function secretKey(env: Env): Uint8Array | null {
   return new Uint8Array(key)
 }
 
+const MAX_PROXY_HOPS = 10
+
+/** `::ffff:10.0.0.1` (an IPv4 peer of a dual-stack socket) is `10.0.0.1`; IPv6 is lower-cased. */
+export function normalizeAddress(address: string): string {
+  const value = address.trim().toLowerCase()
+  return value.startsWith('::ffff:') && isIP(value.slice(7)) === 4 ? value.slice(7) : value
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = text(env, 'TRUST_PROXY')
+  if (raw === null || /^(0|false|off|no)$/i.test(raw)) return null
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw)
+    if (hops > MAX_PROXY_HOPS)
+      throw new ConfigError('TRUST_PROXY', `must be at most ${MAX_PROXY_HOPS} hops, got '${raw}'`)
+    return { hops }
+  }
+  const addresses = raw.split(',').map((part) => normalizeAddress(part))
+  const bad = addresses.find((address) => isIP(address) === 0)
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be a hop count (1 to ${MAX_PROXY_HOPS}) or a comma-separated list of proxy IP addresses, got '${bad}'`,
+    )
+  }
+  return { addresses: Object.freeze([...new Set(addresses)]) }
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -145,5 +182,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     whatsappApiBase,
     demo: whatsapp === null,
     secretKey: secretKey(env),
+    trustProxy: trustProxy(env),
   })
 }

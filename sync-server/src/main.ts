@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     db,
     log: log.child('sync'),
     authenticate: sessions.authenticate,
+    agentName: (agentId) => accounts.get(agentId)?.name ?? null,
   })
   // A close that crashed after filing but before removing the inbox card is finished here.
   reconcileAtStart({ db, docs: sync.docs, log: log.child('lifecycle') })

@@ -265,14 +265,18 @@ describe('the server is authoritative', () => {
     const a = open(name, ana.token)
     const b = open(name, bob.token)
     await Promise.all([a.synced, b.synced])
-    a.provider.awareness.setLocalState({ user: { id: ana.id, name: 'Ana Souza' }, typing: 'reply' })
+    a.provider.awareness.setLocalState({
+      user: { id: ana.id, name: 'Ana Souza' },
+      viewing: conversationId,
+      typing: { conversationId, mode: 'reply' },
+    })
     await new Promise<void>((resolve) => {
       const seen = () => {
         const states = [...b.provider.awareness.getStates().values()] as Array<{
-          typing?: string
+          typing?: { mode: string } | null
           user?: { id: string }
         }>
-        if (states.some((s) => s.user?.id === ana.id && s.typing === 'reply')) resolve()
+        if (states.some((s) => s.user?.id === ana.id && s.typing?.mode === 'reply')) resolve()
       }
       b.provider.awareness.on('change', seen)
       seen()

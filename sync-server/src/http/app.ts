@@ -46,7 +46,7 @@ export interface WhatsAppRoutes {
 }
 
 export interface AppOptions {
-  config: Pick<Config, 'demo'>
+  config: Pick<Config, 'demo'> & Partial<Pick<Config, 'trustProxy'>>
   db: Db
   log: Logger
   sync: Pick<SyncService, 'route' | 'disconnectAgent' | 'docs'>
@@ -75,7 +75,16 @@ export function createApp(options: AppOptions): Hono {
   const sessions = options.sessions ?? createSessions(db)
   const throttle = options.throttle ?? createLoginThrottle()
   const audit = options.audit ?? createAuditLog(db)
-  const routeOptions = { accounts, sessions, throttle, log, sync, audit }
+  const routeOptions = {
+    accounts,
+    sessions,
+    throttle,
+    log,
+    sync,
+    audit,
+    db,
+    trustProxy: config.trustProxy ?? null,
+  }
 
   const api = new Hono<AuthEnv>()
   api.use('*', async (c, next) => {

@@ -1,6 +1,7 @@
 /**
  * The audit log of admin actions: settings, agents, templates, canned responses, and conversations
- * deleted (their own records go with them, so this is the trace that one existed). Entries are
+ * deleted (their own records go with them, so this is the trace that one existed); and, by the
+ * system, repeated failed sign-ins on an account. Entries are
  * written after the change they describe succeeded and never change afterwards. Details name what
  * changed; they never carry a secret or a password (for those, only that they changed).
  */
@@ -20,6 +21,7 @@ export type AuditAction =
   | 'canned_response.update'
   | 'canned_response.delete'
   | 'conversation.delete'
+  | 'auth.sign_in_failures'
 
 /** Who acted; without a name, the agent's current name is looked up. */
 export interface AuditActor {

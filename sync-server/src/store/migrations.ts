@@ -11,6 +11,7 @@ import { cannedResponses } from './migrations/009-canned-responses.js'
 import { outboxRecipient } from './migrations/010-outbox-recipient.js'
 import { auditLog } from './migrations/011-audit-log.js'
 import { conversationSources } from './migrations/012-conversation-sources.js'
+import { signInAlerts } from './migrations/013-sign-in-alerts.js'
 
 export interface Migration {
   id: number
@@ -103,4 +104,5 @@ export const MIGRATIONS: Migration[] = [
   outboxRecipient,
   auditLog,
   conversationSources,
+  signInAlerts,
 ]

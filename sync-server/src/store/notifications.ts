@@ -1,12 +1,13 @@
 /**
  * In-app notifications: an agent was mentioned in a note, or a conversation was transferred or
- * assigned to them. One row per agent and event; `notify` is what other modules call. Listeners
+ * assigned to them, or someone kept failing to sign in to an account (its owner and the admins
+ * hear of it). One row per agent and event; `notify` is what other modules call. Listeners
  * (the live stream of `/api/notifications/stream`) hear of every row created or marked read.
  */
 import { newId } from '@atende/shared'
 import type { Db } from './db.js'
 
-export const NOTIFICATION_KINDS = ['mention', 'transfer', 'assigned'] as const
+export const NOTIFICATION_KINDS = ['mention', 'transfer', 'assigned', 'sign_in_failures'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** A notification as the API returns it. */
@@ -14,7 +15,10 @@ export interface Notification {
   id: string
   agentId: string
   kind: NotificationKind
-  conversationId: string
+  /** The conversation it is about; null for `sign_in_failures`. */
+  conversationId: string | null
+  /** The account it is about (`sign_in_failures`: the agent whose sign-ins failed), else null. */
+  accountId: string | null
   /** Who caused it (the note's author, who transferred); null for the system. */
   actorId: string | null
   /** The note that mentioned the agent, for mentions. */
@@ -26,7 +30,8 @@ export interface Notification {
 export interface NotifyInput {
   agentId: string
   kind: NotificationKind
-  conversationId: string
+  conversationId: string | null
+  accountId?: string | null
   actorId: string | null
   messageId?: string | null
 }
@@ -42,7 +47,8 @@ interface Row {
   id: string
   agent_id: string
   kind: NotificationKind
-  conversation_id: string
+  conversation_id: string | null
+  account_id: string | null
   actor_id: string | null
   message_id: string | null
   created_at: number
@@ -55,6 +61,7 @@ function toNotification(row: Row): Notification {
     agentId: row.agent_id,
     kind: row.kind,
     conversationId: row.conversation_id,
+    accountId: row.account_id,
     actorId: row.actor_id,
     messageId: row.message_id,
     createdAt: row.created_at,
@@ -70,8 +77,10 @@ function prepare(db: Db) {
     // OR IGNORE: the unique (agent, kind, message) index makes a repeated mention a no-op.
     insert: db.prepare(
       `INSERT OR IGNORE INTO notifications
-         (id, agent_id, kind, conversation_id, actor_id, message_id, created_at, read_at)
-       VALUES (@id, @agent_id, @kind, @conversation_id, @actor_id, @message_id, @created_at, NULL)`,
+         (id, agent_id, kind, conversation_id, account_id, actor_id, message_id, created_at,
+          read_at)
+       VALUES (@id, @agent_id, @kind, @conversation_id, @account_id, @actor_id, @message_id,
+               @created_at, NULL)`,
     ),
     page: db.prepare<[string, number, number, string, number], Row>(
       `SELECT * FROM notifications
@@ -121,6 +130,7 @@ export function notify(db: Db, input: NotifyInput, now = Date.now()): Notificati
     agent_id: input.agentId,
     kind: input.kind,
     conversation_id: input.conversationId,
+    account_id: input.accountId ?? null,
     actor_id: input.actorId,
     message_id: input.messageId ?? null,
     created_at: now,

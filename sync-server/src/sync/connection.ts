@@ -36,7 +36,13 @@ export class Connection implements Peer {
     readonly token: string,
     private readonly shared: SharedDoc,
     private readonly log: Logger,
+    private readonly agentName: (agentId: string) => string | null = () => null,
   ) {}
+
+  /** Looked up at each publish, so a renamed agent shows the new name at once. */
+  presenceName(): string | null {
+    return this.agentName(this.actor.id)
+  }
 
   /** Opens the y-websocket handshake: our state vector, then who is present. */
   start(): void {

@@ -16,6 +16,8 @@ export interface SyncServiceOptions {
   log: Logger
   /** Resolves a session token (from `?token=`, a Bearer header or the session cookie). */
   authenticate: (token: string) => Actor | null
+  /** The account's current name, which presence shows in place of whatever a client claims. */
+  agentName?: (agentId: string) => string | null
   /** Largest frame a client may send; bigger ones close the socket (ws answers 1009). */
   maxFrameBytes?: number
   idleMs?: number
@@ -111,7 +113,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
             log.error('loading a document failed', { doc: name, err })
             return raw.close(CLOSE.serverError, 'server error, reconnect')
           }
-          const opened = new Connection(socketOf(raw), actor, token, shared, log)
+          const opened = new Connection(socketOf(raw), actor, token, shared, log, options.agentName)
           connection = opened
           connections.add(opened)
           raw.on('close', () => {

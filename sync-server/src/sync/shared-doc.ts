@@ -1,6 +1,7 @@
 import {
   checkConversationUpdate,
   checkInboxUpdate,
+  checkPresence,
   conversationParts,
   type Actor,
   type DocName,
@@ -21,6 +22,8 @@ import {
 /** A peer of a document: one authenticated socket. */
 export interface Peer {
   readonly actor: Actor
+  /** The account's own name, as peers see it in presence (null: none is shown). */
+  presenceName?(): string | null
   send(frame: Uint8Array): void
   close(code: number, reason: string): void
 }
@@ -35,7 +38,7 @@ export class RuleViolation extends Error {
   readonly code = 'rule_violation'
 }
 
-/** Largest awareness state a client may publish (presence is small: who, where, typing). */
+/** Largest awareness state a client may publish, checked before the schema (which bounds it too). */
 const MAX_AWARENESS_STATE = 16 * 1024
 
 /**
@@ -209,24 +212,31 @@ export class SharedDoc {
    * Applies a client's awareness update. The stock y-websocket client re-sends every presence it
    * hears, so entries for another connected peer's awareness ids are echoes, dropped quietly, and so
    * are echoes of departed peers (ids we have seen, in someone else's name). A client's own entries
-   * must be in its own name (`user.id`, when given, is the signed-in agent): a new id claiming
-   * another agent is a forgery and closes the socket.
+   * must fit the presence schema (`checkPresence` in shared: else 4400) and be in its own name
+   * (`user.id` is the signed-in agent: a new id claiming another agent is a forgery, 4403). Their
+   * `user.name` is replaced with the account's own, so peers (and the sender, whose renewals come
+   * back to it) see only a name the server vouches for. One bad entry refuses the whole frame.
    */
   applyClientAwareness(update: Uint8Array, peer: Peer): void {
     const accepted = []
     for (const entry of decodeAwarenessEntries(update)) {
       if (this.controlledByAnother(entry.clientId, peer)) continue
-      const state = entry.state as { user?: { id?: unknown } } | null
-      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
-        throw new ProtocolError('awareness state must be an object or null')
+      if (entry.state !== null && JSON.stringify(entry.state).length > MAX_AWARENESS_STATE)
+        throw new ProtocolError('awareness state too large')
+      const checked = checkPresence(entry.state)
+      if (!checked.ok) throw new ProtocolError(checked.reason)
+      const state = checked.state
+      if (state === null || !('user' in state)) {
+        accepted.push(entry)
+        continue
       }
-      if (state?.user?.id !== undefined && state.user.id !== peer.actor.id) {
+      if (state.user.id !== peer.actor.id) {
         if (this.awareness.meta.has(entry.clientId)) continue // a departed peer's state, echoed
         throw new RuleViolation('presence must be published in the agent’s own name')
       }
-      if (JSON.stringify(state).length > MAX_AWARENESS_STATE)
-        throw new ProtocolError('awareness state too large')
-      accepted.push(entry)
+      const name = peer.presenceName?.() ?? null
+      const user = name === null ? { id: state.user.id } : { id: state.user.id, name }
+      accepted.push({ ...entry, state: { ...state, user } })
     }
     if (accepted.length === 0) return
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer)

@@ -20,7 +20,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'test-admin-password-1' } as const
 const DEMO_ADMIN = DEMO_ACCOUNTS.find((account) => account.role === 'admin')!
 
-const CONFIG_VARIABLES = /^(PORT|HOST|DATA_DIR|ADMIN_EMAIL|ADMIN_PASSWORD|WHATSAPP_[A-Z_]+)$/
+const CONFIG_VARIABLES =
+  /^(PORT|HOST|DATA_DIR|ADMIN_EMAIL|ADMIN_PASSWORD|TRUST_PROXY|WHATSAPP_[A-Z_]+)$/
 const LISTENING = /listening on (http:\/\/(\S+):(\d+))/
 const START_TIMEOUT_MS = 30_000
 

@@ -1,13 +1,16 @@
 import { readJson, request, type Fetch } from './http'
 
-export type NotificationKind = 'mention' | 'transfer' | 'assigned'
+export type NotificationKind = 'mention' | 'transfer' | 'assigned' | 'sign_in_failures'
 
 /** An in-app notification, as `/api/notifications` returns it. */
 export interface AppNotification {
   id: string
   agentId: string
   kind: NotificationKind
-  conversationId: string
+  /** The conversation it is about; null for `sign_in_failures`. */
+  conversationId: string | null
+  /** `sign_in_failures`: the agent whose sign-ins kept failing. */
+  accountId: string | null
   actorId: string | null
   messageId: string | null
   createdAt: number

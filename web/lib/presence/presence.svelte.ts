@@ -1,25 +1,28 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are local lookups, or immutable values held in $state.raw and replaced whole: none is meant to be reactive itself */
+import {
+  presenceOf,
+  readPresence,
+  type PresenceState as PublishedPresence,
+  type TypingMode,
+  type TypingPresence,
+} from '@atende/shared'
 import type { Awareness } from 'y-protocols/awareness'
+
+export type { TypingMode, TypingPresence }
 
 /**
  * Team presence, published on the `inbox` doc's awareness: one channel for the whole team, so the
  * conversation list can show who is where without loading every conversation doc.
  *
- * Contract (shared with the conversation list):
- *   { user: { id, name }, viewing: <conversationId> | null,
- *     typing: { conversationId, mode: 'reply' | 'note' } | null }
- * The server refuses a `user.id` other than the signed-in agent's.
+ * Contract: `PresenceStateSchema` in `@atende/shared` (who, viewing, typing, nothing else). This
+ * tab publishes only states built by `presenceOf`, which always fit it; the server refuses any
+ * other (4400), or a `user.id` other than the signed-in agent's (4403), and replaces `user.name`
+ * with the account's own. Names shown come from the agents list when it is loaded, else from that
+ * server-vouched name: never from what another client claims.
  */
 export interface PresenceUser {
   id: string
   name: string
-}
-
-export type TypingMode = 'reply' | 'note'
-
-export interface TypingPresence {
-  conversationId: string
-  mode: TypingMode
 }
 
 export interface PresenceState {
@@ -36,17 +39,6 @@ export interface Typist {
 /** Typing clears by itself after this long without a keystroke. */
 export const TYPING_IDLE_MS = 3000
 
-function isPresenceState(value: unknown): value is PresenceState {
-  if (typeof value !== 'object' || value === null) return false
-  const user = (value as { user?: unknown }).user
-  return (
-    typeof user === 'object' &&
-    user !== null &&
-    typeof (user as PresenceUser).id === 'string' &&
-    typeof (user as PresenceUser).name === 'string'
-  )
-}
-
 class Presence {
   /** Everyone else's presence (other agents, and this agent's other tabs are folded away). */
   others = $state.raw<PresenceState[]>([])
@@ -56,6 +48,7 @@ class Presence {
 
   #awareness: Awareness | null = null
   #me: PresenceUser | null = null
+  #nameOf: (agentId: string) => string | undefined = () => undefined
   #typingTimer: ReturnType<typeof setTimeout> | undefined
 
   /**
@@ -78,6 +71,17 @@ class Presence {
         this.#me = null
         this.others = []
       }
+    }
+  }
+
+  /**
+   * Where names come from first (the agents list); until it knows an agent, the name the server
+   * vouched for in presence is shown. Returns a function that stops using it.
+   */
+  useNames(nameOf: (agentId: string) => string | undefined): () => void {
+    this.#nameOf = nameOf
+    return () => {
+      if (this.#nameOf === nameOf) this.#nameOf = () => undefined
     }
   }
 
@@ -110,7 +114,9 @@ class Presence {
   viewersOf(conversationId: string): PresenceUser[] {
     const seen = new Map<string, PresenceUser>()
     for (const state of this.others) {
-      if (state.viewing === conversationId) seen.set(state.user.id, state.user)
+      if (state.viewing !== conversationId) continue
+      const user = this.#named(state)
+      if (user) seen.set(user.id, user)
     }
     return [...seen.values()]
   }
@@ -120,17 +126,24 @@ class Presence {
     const seen = new Map<string, Typist>()
     for (const state of this.others) {
       const typing = state.typing
-      if (typing?.conversationId === conversationId) {
-        seen.set(`${state.user.id}|${typing.mode}`, { user: state.user, mode: typing.mode })
-      }
+      if (typing?.conversationId !== conversationId) continue
+      const user = this.#named(state)
+      if (user) seen.set(`${user.id}|${typing.mode}`, { user, mode: typing.mode })
     }
     return [...seen.values()]
   }
 
+  /** The agent behind a presence, named from the agents list or the server's word; else none. */
+  #named(state: PresenceState): PresenceUser | null {
+    const name = this.#nameOf(state.user.id) ?? state.user.name
+    return name ? { id: state.user.id, name } : null
+  }
+
   #publish(): void {
     if (!this.#awareness || !this.#me) return
-    const state: PresenceState = { user: this.#me, viewing: this.viewing, typing: this.typing }
-    this.#awareness.setLocalState(state)
+    this.#awareness.setLocalState(
+      presenceOf({ user: this.#me, viewing: this.viewing, typing: this.typing }),
+    )
   }
 
   #read(): void {
@@ -138,13 +151,22 @@ class Presence {
     const me = this.#me
     if (!awareness || !me) return
     const others: PresenceState[] = []
-    for (const [clientId, state] of awareness.getStates()) {
-      if (clientId === awareness.clientID || !isPresenceState(state)) continue
+    for (const [clientId, raw] of awareness.getStates()) {
+      if (clientId === awareness.clientID) continue
+      const state = readPresence(raw)
       // "Excluding yourself": this agent's other tabs are not someone else looking.
-      if (state.user.id === me.id) continue
-      others.push(state)
+      if (!state || state.user.id === me.id) continue
+      others.push(fromPublished(state))
     }
     this.others = others
+  }
+}
+
+function fromPublished(state: PublishedPresence): PresenceState {
+  return {
+    user: { id: state.user.id, name: state.user.name ?? '' },
+    viewing: state.viewing ?? null,
+    typing: state.typing ?? null,
   }
 }
 

@@ -35,6 +35,8 @@ function fieldLabel(field: string, m: Dictionary): string {
     verifyToken: w.verifyToken,
     accessToken: w.accessToken,
     appSecret: w.appSecret,
+    failures: m.audit.failures,
+    addresses: m.audit.addresses,
   }
   return labels[field] ?? field
 }
