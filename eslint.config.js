@@ -42,6 +42,39 @@ export default ts.config(
     },
   },
   {
+    // shared/ is the pure domain both sides import: no Node built-ins, no Svelte, no Hono.
+    files: ['shared/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'shared/ runs in the browser too: no Node built-ins.' },
+            {
+              group: ['svelte', 'svelte/*', 'hono', 'hono/*', '@hono/*'],
+              message: 'shared/ stays framework-free.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // config.ts is the one reader of the environment; everything else gets its values passed in.
+    files: ['sync-server/src/**/*.ts'],
+    ignores: ['sync-server/src/config.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings in config.ts and pass them in.',
+        },
+      ],
+    },
+  },
+  {
     // Scripts, benchmarks and test harnesses talk to a terminal; the browser's handleError logs.
     files: ['scripts/**', 'bench/**', 'e2e/run.js', '.ci/**', 'web/lib/errors.ts'],
     rules: { 'no-console': 'off' },

@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       adminPassword: null,
       whatsapp: null,
       demo: true,
+      logLevel: 'info',
+      sqliteSynchronous: 'NORMAL',
     })
     expect(config.whatsappApiBase).toMatch(/^https:\/\/graph\.facebook\.com\/v\d+\.\d+$/)
   })
@@ -161,5 +163,16 @@ describe('loadConfig', () => {
     expect(configError({ TRUST_PROXY: 'proxy.example' }).message).toMatch(
       /TRUST_PROXY: must be a hop count .* or a comma-separated list of proxy IP addresses/,
     )
+  })
+
+  it('reads LOG_LEVEL and SQLITE_SYNCHRONOUS, and rejects values the server would ignore', () => {
+    expect(loadConfig({ LOG_LEVEL: 'WARN', SQLITE_SYNCHRONOUS: 'full' })).toMatchObject({
+      logLevel: 'warn',
+      sqliteSynchronous: 'FULL',
+    })
+    expect(configError({ LOG_LEVEL: 'verbose' }).message).toMatch(
+      /LOG_LEVEL: must be debug, info, warn or error/,
+    )
+    expect(configError({ SQLITE_SYNCHRONOUS: 'OFF' }).variable).toBe('SQLITE_SYNCHRONOUS')
   })
 })

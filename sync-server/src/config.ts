@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net'
 import path from 'node:path'
+import type { Level } from './log.js'
 
 export interface WhatsAppConfig {
   apiBase: string
@@ -35,6 +36,10 @@ export interface Config {
    * whoever connects. `addresses`: only when the peer (and each hop after it) is one of these.
    */
   trustProxy: TrustProxy
+  /** `LOG_LEVEL`: the least severe level written. */
+  logLevel: Level
+  /** `SQLITE_SYNCHRONOUS`: `FULL` fsyncs every commit; `NORMAL` (default) survives process crashes. */
+  sqliteSynchronous: 'NORMAL' | 'FULL'
 }
 
 export type TrustProxy = null | { hops: number } | { addresses: readonly string[] }
@@ -134,6 +139,20 @@ function trustProxy(env: Env): TrustProxy {
   return { addresses: Object.freeze([...new Set(addresses)]) }
 }
 
+function logLevel(env: Env): Level {
+  const raw = text(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info'
+  if (raw !== 'debug' && raw !== 'info' && raw !== 'warn' && raw !== 'error')
+    throw new ConfigError('LOG_LEVEL', `must be debug, info, warn or error, got '${raw}'`)
+  return raw
+}
+
+function sqliteSynchronous(env: Env): 'NORMAL' | 'FULL' {
+  const raw = text(env, 'SQLITE_SYNCHRONOUS')?.toUpperCase() ?? 'NORMAL'
+  if (raw !== 'NORMAL' && raw !== 'FULL')
+    throw new ConfigError('SQLITE_SYNCHRONOUS', `must be NORMAL or FULL, got '${raw}'`)
+  return raw
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -183,5 +202,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demo: whatsapp === null,
     secretKey: secretKey(env),
     trustProxy: trustProxy(env),
+    logLevel: logLevel(env),
+    sqliteSynchronous: sqliteSynchronous(env),
   })
 }

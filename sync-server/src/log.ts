@@ -27,13 +27,13 @@ function mask(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 export interface LoggerOptions {
+  /** The least severe level written (default `info`); main.ts passes `config.logLevel`. */
   level?: Level
   write?: (line: string) => void
 }
 
 export function createLogger(namespace = 'atende', options: LoggerOptions = {}): Logger {
-  const min =
-    RANK[options.level ?? (process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? RANK.info
+  const min = RANK[options.level ?? 'info']
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'))
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < min) return

@@ -53,10 +53,12 @@ function exitWith(err: ConfigError): never {
 
 async function main(): Promise<void> {
   const config = configOrExit()
-  const log = createLogger('atende')
+  const log = createLogger('atende', { level: config.logLevel })
   const version = (JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version
 
-  const db = openDatabase(path.join(config.dataDir, 'atende.db'))
+  const db = openDatabase(path.join(config.dataDir, 'atende.db'), {
+    synchronous: config.sqliteSynchronous,
+  })
   const accounts = createAccounts(db)
   const sessions = createSessions(db)
   const audit = createAuditLog(db)

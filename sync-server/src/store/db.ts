@@ -10,13 +10,14 @@ export type Db = Database.Database
  *
  * Durability: WAL with `synchronous = NORMAL` makes every committed transaction survive a crash of
  * this process (`kill -9`): the WAL is written before `COMMIT` returns. Only an OS crash or power cut
- * can lose the last transactions; `SQLITE_SYNCHRONOUS=FULL` trades throughput for that too.
+ * can lose the last transactions; `synchronous: 'FULL'` (`SQLITE_SYNCHRONOUS=FULL`) trades
+ * throughput for that too.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
-  db.pragma(`synchronous = ${process.env.SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL'}`)
+  db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)

@@ -17,17 +17,8 @@ export const SYNC_STEP_1 = 0
 export const SYNC_STEP_2 = 1
 export const SYNC_UPDATE = 2
 
-/** Close codes. 4400-4499 tell the stock y-websocket client not to reconnect; 4500-4599 do. */
-export const CLOSE = {
-  malformed: 4400,
-  unauthorized: 4401,
-  forbidden: 4403,
-  unknownDocument: 4404,
-  gone: 4410,
-  serverError: 4500,
-  reconnect: 4501,
-  shuttingDown: 4503,
-} as const
+/** Close codes live in the shared wire contract; re-exported for the sync code's imports. */
+export { CLOSE } from '@atende/shared'
 
 export class ProtocolError extends Error {
   readonly code = 'protocol_error'

@@ -1,4 +1,5 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps and Sets here are local lookups, or immutable values held in $state.raw and replaced whole: none is meant to be reactive itself */
+import { CLOSE } from '@atende/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { IndexeddbPersistence } from 'y-indexeddb'
@@ -7,14 +8,7 @@ import { messageSync, type WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { network } from './network.svelte'
 import { outbox, type UndeliveredReason } from './outbox.svelte'
-import {
-  CLOSE_GONE,
-  CLOSE_REFUSED,
-  CLOSE_SIGNED_OUT,
-  CLOSE_UNKNOWN_DOCUMENT,
-  createLocalPersistence,
-  createSyncProvider,
-} from './provider'
+import { createLocalPersistence, createSyncProvider } from './provider'
 
 /** What the connection indicator shows. */
 export type SyncState = 'offline' | 'syncing' | 'synced'
@@ -85,7 +79,7 @@ export class DocSync {
     if (held) {
       // Reopening would only send the refused update again, or ask for a removed document.
       this.#givenUp = held.reason
-      this.closedFor = held.reason === 'refused' ? CLOSE_REFUSED : CLOSE_GONE
+      this.closedFor = held.reason === 'refused' ? CLOSE.forbidden : CLOSE.gone
       // Written since (in another tab, say): they cannot go either.
       if (this.pending.size > 0) outbox.giveUp(options.docName, [...this.pending], held.reason)
       this.pending = new Set()
@@ -109,9 +103,9 @@ export class DocSync {
     // y-websocket has already stopped reconnecting (44xx codes are final to it).
     this.provider.on('closed', ({ code }) => {
       this.closedFor = code
-      if (code === CLOSE_SIGNED_OUT && !this.signedOut) void this.#recheckSession(options)
-      if (code === CLOSE_REFUSED) this.#giveUp('refused')
-      if (code === CLOSE_GONE || code === CLOSE_UNKNOWN_DOCUMENT) this.#giveUp('gone')
+      if (code === CLOSE.unauthorized && !this.signedOut) void this.#recheckSession(options)
+      if (code === CLOSE.forbidden) this.#giveUp('refused')
+      if (code === CLOSE.gone || code === CLOSE.unknownDocument) this.#giveUp('gone')
     })
 
     const start = () => {

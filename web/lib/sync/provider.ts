@@ -4,15 +4,6 @@ import { encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { messageAwareness, messageQueryAwareness, WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 
-/** Close code the sync server uses for "signed out or session expired". */
-export const CLOSE_SIGNED_OUT = 4401
-/** The update broke the document's rules; the server dropped it (and will again). */
-export const CLOSE_REFUSED = 4403
-/** No such document (a conversation closed or deleted while this device was away). */
-export const CLOSE_UNKNOWN_DOCUMENT = 4404
-/** The document was removed while open (conversation deleted or closed). */
-export const CLOSE_GONE = 4410
-
 /** The sync endpoint on this origin: `ws(s)://<host>/sync`, the doc name is appended per doc. */
 export function syncServerUrl(origin: string = location.origin): string {
   return `${origin.replace(/^http/, 'ws')}/sync`
@@ -29,7 +20,7 @@ export interface SyncProviderOptions {
 /**
  * A y-websocket provider for one document. The session cookie authenticates the socket (same
  * origin), so no token goes into the URL. y-websocket stops reconnecting by itself when the server
- * closes with a 44xx code and emits `closed`; callers handle `CLOSE_SIGNED_OUT` there.
+ * closes with a 44xx code and emits `closed`; callers handle `CLOSE.unauthorized` (shared) there.
  */
 export function createSyncProvider(options: SyncProviderOptions): WebsocketProvider {
   const provider = new WebsocketProvider(syncServerUrl(), options.docName, options.doc, {
