@@ -35,6 +35,8 @@ export interface Config {
    * whoever connects. `addresses`: only when the peer (and each hop after it) is one of these.
    */
   trustProxy: TrustProxy
+  /** `SIMULATOR_PACE`: how fast the demo's customers write and their phones tick ('fast': tests). */
+  simulatorPace: 'normal' | 'fast'
 }
 
 export type TrustProxy = null | { hops: number } | { addresses: readonly string[] }
@@ -134,6 +136,14 @@ function trustProxy(env: Env): TrustProxy {
   return { addresses: Object.freeze([...new Set(addresses)]) }
 }
 
+function simulatorPace(env: Env): 'normal' | 'fast' {
+  const value = text(env, 'SIMULATOR_PACE') ?? 'normal'
+  if (value !== 'normal' && value !== 'fast') {
+    throw new ConfigError('SIMULATOR_PACE', `must be 'normal' or 'fast', got '${value}'`)
+  }
+  return value
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -183,5 +193,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demo: whatsapp === null,
     secretKey: secretKey(env),
     trustProxy: trustProxy(env),
+    simulatorPace: simulatorPace(env),
   })
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../../log.js'
 import { isValidSignature } from '../signature.js'
 import { createSimulator, DEMO_BUSINESS, type Simulator, type SimulatorOptions } from './index.js'
 import type { WebhookEnvelope } from './payloads.js'
-import { PERSONAS } from './personas.js'
+import { PERSONAS, type Persona } from './personas.js'
 
 const ORIGIN = 'http://127.0.0.1:4321'
 const silent = createLogger('test', { write: () => {} })
@@ -308,5 +308,30 @@ describe('the page API', () => {
     }
     expect(list.customers.map((c) => c.id)).toContain('5511912345678')
     expect((await call('GET', '/customers/999/thread')).status).toBe(404)
+  })
+})
+
+describe('a persona’s story', () => {
+  const ana: Persona = {
+    name: 'Ana Teste',
+    phone: '5511900000009',
+    openers: ['Oi, primeira história', 'Oi, segunda história'],
+    nudges: ['Alguém?'],
+    followUps: ['Obrigada!', 'Certo.'],
+    photo: { caption: 'a foto', colour: [10, 20, 30] },
+  }
+  const sentBy = (phone: string) =>
+    deliveries.flatMap((d) => value(d).messages ?? []).filter((m) => m.from === phone)
+
+  it('sends its photo once, however often agents answer', async () => {
+    setup({ ambient: 'always', personas: [ana] })
+    for (let reply = 0; reply < 4; reply++) {
+      await vi.advanceTimersByTimeAsync(3 * 60_000)
+      await agentSends(ana.phone, { type: 'text', text: { body: `Resposta ${reply}` } })
+    }
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    const photos = sentBy(ana.phone).filter((m) => m.type === 'image')
+    expect(photos).toHaveLength(1)
+    expect(photos[0]!.image).toMatchObject({ caption: 'a foto', mime_type: 'image/png' })
   })
 })
