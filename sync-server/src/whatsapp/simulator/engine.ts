@@ -409,6 +409,9 @@ export function createEngine(options: EngineOptions) {
         : { key: `opener:${i}`, message: { type: 'text', text: persona.openers[i]! } }
     }
     const more = extras(state)
+    // A typo is corrected at once, while the story is fresh.
+    const edit = more.find((step) => step.key === 'edit')
+    if (edit) return edit
     const n = nextLine(state, 'nudge', persona.nudges)
     if (more.length > 0 && (n < 0 || random() < 0.5)) return pick(more)
     return n < 0 ? null : { key: `nudge:${n}`, message: { type: 'text', text: persona.nudges[n]! } }
