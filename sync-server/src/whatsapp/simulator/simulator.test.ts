@@ -7,7 +7,7 @@ import { handleError } from '../../http/errors.js'
 import { createLogger } from '../../log.js'
 import { isValidSignature } from '../signature.js'
 import { createSimulator, DEMO_BUSINESS, type Simulator, type SimulatorOptions } from './index.js'
-import type { WebhookEnvelope } from './payloads.js'
+import type { InboundMessage, WebhookEnvelope } from './payloads.js'
 import { PERSONAS, type Persona } from './personas.js'
 
 const ORIGIN = 'http://127.0.0.1:4321'
@@ -54,7 +54,7 @@ const call = (method: string, path: string, json?: unknown) =>
   })
 
 const value = (d: Delivery) => d.payload.entry[0]!.changes[0]!.value
-const textOf = (m: { text?: unknown }) => (m.text as { body?: string } | undefined)?.body
+const textOf = (m: InboundMessage) => (m.text as { body?: string } | undefined)?.body
 const statuses = () =>
   deliveries.flatMap((d) => value(d).statuses ?? []).map((s) => `${s.status}:${s.id}`)
 
@@ -446,7 +446,7 @@ describe('demo customers’ orders, forms, edits and deletions', () => {
   it('a flow answer is an nfm_reply whose response_json holds the fields and a flow_token', async () => {
     const delivery = await runUntil('interactive')
     expect(signed(delivery)).toBe(true)
-    const { interactive, from } = value(delivery).messages![0]! as {
+    const { interactive, from } = value(delivery).messages![0]! as unknown as {
       interactive: {
         type: string
         nfm_reply: { name: string; body: string; response_json: string }
