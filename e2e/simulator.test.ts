@@ -52,6 +52,38 @@ test('create a customer, write as them, and see it arrive in the inbox', async (
   await context.close()
 })
 
+test('the customer orders from the catalog, edits a message and deletes one', async () => {
+  const { context, page } = await openPage(browser)
+  await signInThroughForm(page, server)
+  await page.goto(`${server.url}/simulator`)
+  await page.getByLabel('Name', { exact: true }).fill('Rafael Lima')
+  await page.getByLabel('Phone number', { exact: true }).fill('+5511966665555')
+  await page.getByRole('button', { name: 'Create customer', exact: true }).click()
+  const chat = page.getByRole('log', { name: 'Chat of Rafael Lima' })
+  await chat.waitFor()
+
+  await page.getByRole('button', { name: 'Send an order from the catalog', exact: true }).click()
+  await chat.getByText('Order').waitFor()
+
+  for (const text of ['Quero o tamano M', 'Mensagem errada']) {
+    await page.getByLabel('Message', { exact: true }).fill(text)
+    await page.getByRole('button', { name: 'Send', exact: true }).click()
+    await chat.getByText(text).waitFor()
+  }
+  await chat.getByRole('button', { name: 'Edit “Quero o tamano M”', exact: true }).click()
+  await chat.getByLabel('New text', { exact: true }).fill('Quero o tamanho M')
+  await chat.getByRole('button', { name: 'Save edit', exact: true }).click()
+  await chat.getByText('Quero o tamanho M').waitFor()
+  await chat.getByText('Edited', { exact: true }).waitFor()
+
+  await chat
+    .getByRole('button', { name: 'Delete “Mensagem errada” for everyone', exact: true })
+    .click()
+  await chat.getByText('You deleted this message').waitFor()
+  expect(await chat.getByText('Mensagem errada').count()).toBe(0)
+  await context.close()
+})
+
 test('the page says the simulator is off outside demo mode', async () => {
   const live = await startServer({
     WHATSAPP_ACCESS_TOKEN: 'token',

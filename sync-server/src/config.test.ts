@@ -155,6 +155,14 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads SIMULATOR_PACE as normal (default) or fast, and nothing else', () => {
+    expect(loadConfig({}).simulatorPace).toBe('normal')
+    expect(loadConfig({ SIMULATOR_PACE: ' fast ' }).simulatorPace).toBe('fast')
+    expect(configError({ SIMULATOR_PACE: 'quick' }).message).toBe(
+      "SIMULATOR_PACE: must be 'normal' or 'fast', got 'quick'",
+    )
+  })
+
   it('rejects a TRUST_PROXY that is neither, naming it', () => {
     for (const bad of ['true', 'nginx.local', '10.0.0.0/8', '10.0.0.1,', '11', '-1']) {
       const error = configError({ TRUST_PROXY: bad })

@@ -40,6 +40,8 @@ export interface Config {
   logLevel: Level
   /** `SQLITE_SYNCHRONOUS`: `FULL` fsyncs every commit; `NORMAL` (default) survives process crashes. */
   sqliteSynchronous: 'NORMAL' | 'FULL'
+  /** `SIMULATOR_PACE`: how fast the demo's customers write and their phones tick ('fast': tests). */
+  simulatorPace: 'normal' | 'fast'
 }
 
 export type TrustProxy = null | { hops: number } | { addresses: readonly string[] }
@@ -153,6 +155,14 @@ function sqliteSynchronous(env: Env): 'NORMAL' | 'FULL' {
   return raw
 }
 
+function simulatorPace(env: Env): 'normal' | 'fast' {
+  const value = text(env, 'SIMULATOR_PACE') ?? 'normal'
+  if (value !== 'normal' && value !== 'fast') {
+    throw new ConfigError('SIMULATOR_PACE', `must be 'normal' or 'fast', got '${value}'`)
+  }
+  return value
+}
+
 /** Reads and validates the configuration; throws {@link ConfigError} naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const adminEmail = text(env, 'ADMIN_EMAIL')
@@ -204,5 +214,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     trustProxy: trustProxy(env),
     logLevel: logLevel(env),
     sqliteSynchronous: sqliteSynchronous(env),
+    simulatorPace: simulatorPace(env),
   })
 }

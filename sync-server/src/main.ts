@@ -26,7 +26,7 @@ import { createSyncService } from './sync/service.js'
 import { createChannelHolder } from './whatsapp/channel.js'
 import { createInbound } from './whatsapp/inbound/index.js'
 import { createOutbound } from './whatsapp/outbound/index.js'
-import { createSimulator } from './whatsapp/simulator/index.js'
+import { createSimulator, FAST_PACE } from './whatsapp/simulator/index.js'
 
 // Same relative place from src/main.ts (tsx) and dist/main.js (built).
 const PACKAGE_JSON = fileURLToPath(new URL('../package.json', import.meta.url))
@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     ? createSimulator({
         log: log.child('simulator'),
         ambient: config.adminEmail === null ? 'always' : 'auto',
+        pace: config.simulatorPace === 'fast' ? FAST_PACE : undefined,
+        progressFile: path.join(config.dataDir, 'simulator.json'),
       })
     : null
 

@@ -15,6 +15,7 @@ import {
 } from '@atende/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_BUSINESS } from '../src/whatsapp/simulator/index.js'
+import { PERSONAS } from '../src/whatsapp/simulator/personas.js'
 import { connect, waitForDoc, type SyncClient } from './helpers/clients.js'
 import { startTestServer, type TestServer } from './helpers/server.js'
 import { api } from './helpers/team.js'
@@ -43,8 +44,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15
   }
 }
 
-function open(name: string): SyncClient {
-  const client = connect(server.wsUrl, name, token)
+function open(name: string, on = server, as = token): SyncClient {
+  const client = connect(on.wsUrl, name, as)
   clients.push(client)
   return client
 }
@@ -186,6 +187,38 @@ describe('the simulator in demo mode', () => {
     expect(Buffer.from(await bytes.arrayBuffer()).equals(png)).toBe(true)
   })
 
+  it('a customer’s order and flow answer land in the conversation as such', async () => {
+    const id = await newCustomer('Olga Pedido', '+5511922221111')
+    const send = (message: unknown) =>
+      api<{ webhookStatus: number }>(
+        server,
+        token,
+        'POST',
+        `/api/simulator/customers/${id}/messages`,
+        message,
+      )
+    expect((await send({ type: 'order', note: 'Entrega à tarde' })).body.webhookStatus).toBe(200)
+    const flow = { type: 'flow', response: { cidade: 'Campinas', horario: 'tarde' } }
+    expect((await send(flow)).body.webhookStatus).toBe(200)
+    const conversation = open(conversationDocName(await conversationOf('Olga Pedido')))
+    await conversation.synced
+    const customer = () =>
+      readMessages(conversation.doc).filter((m) => m.kind === 'customer') as Array<{
+        type: string
+        order?: { note?: string; items: Array<{ productRetailerId: string }> }
+        flow?: { fields: Array<{ name: string; value: string }> }
+      }>
+    await waitForDoc(conversation.doc, () => customer().length === 2)
+    const [order, answer] = customer()
+    expect(order).toMatchObject({
+      type: 'order',
+      order: { note: 'Entrega à tarde', items: [{ productRetailerId: 'CAMISETA-AZUL-M' }, {}] },
+    })
+    expect(answer!.flow!.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ value: 'Campinas' })]),
+    )
+  })
+
   it('an agent’s reply reaches the customer’s phone and comes back ticked read', async () => {
     const id = await newCustomer('Clara Resposta', '+5511933332222')
     await api(server, token, 'POST', `/api/simulator/customers/${id}/messages`, {
@@ -226,4 +259,104 @@ describe('the simulator in demo mode', () => {
           ?.status === 'read',
     )
   })
+})
+
+describe('the demo restarted on its data directory', () => {
+  let demo: TestServer | undefined
+  afterAll(async () => {
+    await demo?.stop()
+  })
+
+  const QUIET = 'customers wait for replies'
+  const quiet = (on: TestServer) =>
+    eventually(async () => (on.output().stdout.includes(QUIET) ? true : undefined), 60_000)
+
+  /** What each persona said, as the inbox has it, conversation by conversation. */
+  async function transcripts(on: TestServer, as: string): Promise<Map<string, string[]>> {
+    const inbox = open('inbox', on, as)
+    await inbox.synced
+    const names = PERSONAS.map((persona) => persona.name)
+    await waitForDoc(inbox.doc, (doc) =>
+      names.every((name) => readInbox(doc).some((s) => s.contactName === name)),
+    )
+    const said = new Map<string, string[]>()
+    for (const summary of readInbox(inbox.doc)) {
+      const conversation = open(conversationDocName(summary.id), on, as)
+      await conversation.synced
+      const texts = readMessages(conversation.doc)
+        .filter((m) => m.kind === 'customer')
+        .map((m) => m.text)
+      said.set(`${summary.contactName} ${summary.id}`, texts)
+    }
+    return said
+  }
+
+  /** Every persona message this process sent was taken by our server. */
+  async function delivered(on: TestServer, as: string) {
+    for (const persona of PERSONAS) {
+      await eventually(async () => {
+        const thread = await api<{ entries: Entry[] }>(
+          on,
+          as,
+          'GET',
+          `/api/simulator/customers/${persona.phone}/thread`,
+        )
+        return thread.body.entries
+          .filter((e) => e.from === 'customer')
+          .every((e) => e.delivery === 'delivered')
+          ? true
+          : undefined
+      })
+    }
+  }
+
+  function expectNoRepeats(said: Map<string, string[]>) {
+    for (const [conversation, texts] of said) {
+      expect(new Set(texts).size, conversation).toBe(texts.length)
+    }
+  }
+
+  it('resumes: no customer says anything again, and nobody starts over', async () => {
+    demo = await startTestServer({
+      keepData: true,
+      env: { ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined, SIMULATOR_PACE: 'fast' },
+    })
+    let as = await demo.loginAdmin()
+    // Every persona opened a story and then waits for an answer.
+    await quiet(demo)
+    await delivered(demo, as)
+    const before = await transcripts(demo, as)
+    expectNoRepeats(before)
+
+    demo = await demo.restart()
+    as = await demo.loginAdmin()
+    await quiet(demo)
+    const after = await transcripts(demo, as)
+    expect(after).toEqual(before)
+
+    // An answer moves Maria's story on, with lines she has not said yet.
+    const maria = [...after.keys()].find((key) => key.startsWith(PERSONAS[0]!.name))!
+    const conversationId = maria.split(' ').at(-1)!
+    const me = (await api<{ user: { id: string } }>(demo, as, 'GET', '/api/me')).body.user.id
+    const conversation = open(conversationDocName(conversationId), demo, as)
+    await conversation.synced
+    appendMessage(
+      conversation.doc,
+      {
+        id: crypto.randomUUID() as MessageId,
+        kind: 'agent',
+        authorId: me as AgentId,
+        text: 'Oi Maria, já vejo isso',
+        createdAt: Date.now(),
+      },
+      'local',
+    )
+    const count = after.get(maria)!.length
+    await waitForDoc(
+      conversation.doc,
+      (doc) => readMessages(doc).filter((m) => m.kind === 'customer').length > count,
+    )
+    await delivered(demo, as)
+    expectNoRepeats(await transcripts(demo, as))
+  }, 120_000)
 })

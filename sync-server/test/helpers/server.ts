@@ -21,7 +21,7 @@ export const TEST_ADMIN = { email: 'admin@test.local', password: 'test-admin-pas
 const DEMO_ADMIN = DEMO_ACCOUNTS.find((account) => account.role === 'admin')!
 
 const CONFIG_VARIABLES =
-  /^(PORT|HOST|DATA_DIR|ADMIN_EMAIL|ADMIN_PASSWORD|TRUST_PROXY|WHATSAPP_[A-Z_]+)$/
+  /^(PORT|HOST|DATA_DIR|ADMIN_EMAIL|ADMIN_PASSWORD|TRUST_PROXY|SIMULATOR_PACE|WHATSAPP_[A-Z_]+)$/
 const LISTENING = /listening on (http:\/\/(\S+):(\d+))/
 const START_TIMEOUT_MS = 30_000
 

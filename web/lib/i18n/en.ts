@@ -358,6 +358,15 @@ export const en = {
       failed: 'The server did not accept it',
     },
     seenByAgent: 'Seen by an agent',
+    // simulator: orders, edits and deletions
+    sendOrder: 'Send an order from the catalog',
+    order: 'Order',
+    editMessage: (text: string) => `Edit “${text}”`,
+    deleteMessage: (text: string) => `Delete “${text}” for everyone`,
+    newText: 'New text',
+    saveEdit: 'Save edit',
+    edited: 'Edited',
+    deleted: 'You deleted this message',
   },
   reports: {
     title: 'Reports',

@@ -361,6 +361,15 @@ export const ptBR: Dictionary = {
       failed: 'O servidor não aceitou',
     },
     seenByAgent: 'Vista por um atendente',
+    // simulator: orders, edits and deletions
+    sendOrder: 'Enviar um pedido do catálogo',
+    order: 'Pedido',
+    editMessage: (text: string) => `Editar “${text}”`,
+    deleteMessage: (text: string) => `Apagar “${text}” para todos`,
+    newText: 'Novo texto',
+    saveEdit: 'Salvar edição',
+    edited: 'Editada',
+    deleted: 'Você apagou esta mensagem',
   },
   reports: {
     title: 'Relatórios',

@@ -2,7 +2,8 @@
  * `/api/simulator` (any signed-in agent, demo only): the page where a person plays the customer.
  *   GET  /customers                    the fake customers, with their last message
  *   POST /customers {name, phone}      a new one (409 when the number is taken)
- *   POST /customers/:id/messages       {type:'text'|'reply'|'image'|'location'|'reaction', …}
+ *   POST /customers/:id/messages       {type:'text'|'reply'|'image'|'location'|'reaction'|
+ *                                       'order'|'flow'|'edit'|'revoke', …}
  *                                      → 201 {wamid, webhookStatus}: sent as a signed webhook
  *   GET  /customers/:id/thread         the customer's view, agent replies with their ticks
  *   GET  /media/:id                    a picture in a thread (customer's or agent's)
@@ -55,7 +56,43 @@ const NewMessage = v.variant('type', [
     emoji: v.pipe(v.string(), v.maxLength(16)),
     target: Wamid,
   }),
+  v.object({
+    type: v.literal('order'),
+    /** Default: a demo cart from the demo catalog. */
+    items: v.optional(
+      v.pipe(
+        v.array(
+          v.object({
+            id: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100)),
+            quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(999)),
+            price: v.pipe(v.number(), v.minValue(0), v.maxValue(1e9)),
+            currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'must be a currency code')),
+          }),
+        ),
+        v.minLength(1),
+        v.maxLength(30),
+      ),
+    ),
+    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1024))),
+  }),
+  v.object({
+    type: v.literal('flow'),
+    body: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100))),
+    response: v.record(
+      v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+      v.pipe(v.string(), v.maxLength(1024)),
+    ),
+  }),
+  v.object({ type: v.literal('edit'), target: Wamid, text: Text }),
+  v.object({ type: v.literal('revoke'), target: Wamid }),
 ])
+
+/** What the page's customer orders when the call names no items. */
+export const DEMO_CART: Extract<CustomerMessage, { type: 'order' }>['items'] = [
+  { id: 'CAMISETA-AZUL-M', quantity: 2, price: 59.9, currency: 'BRL' },
+  { id: 'BONE-PRETO', quantity: 1, price: 39.9, currency: 'BRL' },
+]
+const DEMO_CATALOG = '1428559901234567'
 
 function decodeImage(image: string, given?: string): { bytes: Uint8Array; mimeType: string } {
   const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(image)
@@ -86,6 +123,18 @@ function toCustomerMessage(body: v.InferOutput<typeof NewMessage>): CustomerMess
       return { ...body, type: 'location', name: body.name || undefined }
     case 'reaction':
       return { type: 'reaction', target: body.target, emoji: body.emoji }
+    case 'order':
+      return {
+        type: 'order',
+        catalogId: DEMO_CATALOG,
+        items: body.items ?? DEMO_CART,
+        note: body.note || undefined,
+      }
+    case 'flow':
+      return { type: 'flow', body: body.body || 'Sent', response: body.response }
+    case 'edit':
+    case 'revoke':
+      return body
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The fake customers and each one's view of the chat: what they sent (and whether our server took
  * the webhook and marked it read) and what agents sent them, with the ticks the simulator reported.
- * In memory only; a restart starts over with the personas.
+ * In memory only: after a restart the chats start empty (what the personas already sent is kept
+ * apart, in the progress store, so they do not send it again).
  */
 import type { Persona } from './personas.js'
 
@@ -37,6 +38,9 @@ export interface ThreadEntry {
   readByAgent?: boolean
   /** Agent messages: the last status the simulator reported. */
   status?: Tick
+  /** Customer messages: changed since sent (`text` is the new text), or deleted for everyone. */
+  edited?: boolean
+  revoked?: boolean
 }
 
 export interface CustomerBook {

@@ -15,7 +15,10 @@ import { createEngine, type Pace } from './engine.js'
 import { createFakeGraph, type FakeGraph } from './fake-graph.js'
 import type { Business } from './payloads.js'
 import { PERSONAS, type Persona } from './personas.js'
+import { createProgressStore } from './progress.js'
 import { createTimers, createWebhookQueue } from './webhook-queue.js'
+
+export { FAST_PACE } from './engine.js'
 
 export const GRAPH_VERSION = 'v25.0'
 /** The demo business number (fictional): its Graph id and how webhooks display it. */
@@ -34,6 +37,11 @@ export interface SimulatorOptions {
   ambient?: 'auto' | 'always' | 'off'
   personas?: readonly Persona[]
   pace?: Partial<Pace>
+  /**
+   * Where the personas' progress is kept across restarts (`DATA_DIR/simulator.json`); without
+   * one, every start is a fresh demo.
+   */
+  progressFile?: string
   /** For tests: where webhooks are POSTed through, and the dice. */
   fetch?: typeof fetch
   random?: () => number
@@ -85,6 +93,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     personas,
     pace: options.pace,
     random: options.random,
+    progress: createProgressStore(options.progressFile ?? null, log),
   })
   const ambient = options.ambient ?? 'auto'
   const apiRoutes = simulatorApi({

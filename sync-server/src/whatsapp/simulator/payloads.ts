@@ -87,8 +87,21 @@ export interface MediaBody {
 
 /** A fresh message id shaped like Meta's: `wamid.` + base64 of a length-prefixed number and hex. */
 export function newWamid(phone = '5511999999999'): string {
+  return wamidWithTail(phone, randomBytes(10).toString('hex'))
+}
+
+/**
+ * The same id every time for the same `phone`, `step` and `seed`: a demo customer's scripted
+ * message keeps its wamid, so a replay after a restart is a duplicate our server drops.
+ */
+export function stableWamid(phone: string, step: string, seed: string): string {
+  const digest = createHash('sha256').update(`${seed}\n${phone}\n${step}`).digest('hex')
+  return wamidWithTail(phone, digest.slice(0, 20))
+}
+
+function wamidWithTail(phone: string, hex: string): string {
   const digits = Buffer.from(phone.replace(/\D/g, '').slice(0, 15))
-  const tail = Buffer.from(randomBytes(10).toString('hex').toUpperCase())
+  const tail = Buffer.from(hex.toUpperCase())
   const bytes = Buffer.concat([
     Buffer.from([0x1c, 0x18, digits.length]),
     digits,
@@ -222,6 +235,69 @@ export function reactionMessage(
   const reaction: { message_id: string; emoji?: string } = { message_id: messageId }
   if (emoji !== undefined) reaction.emoji = emoji
   return { ...base(from, 'reaction', options), reaction }
+}
+
+export interface OrderItem {
+  product_retailer_id: string
+  quantity: number
+  item_price: number
+  currency: string
+}
+
+/** A cart sent from the business's catalog: its items with prices, and the customer's note. */
+export function orderMessage(
+  from: string,
+  order: { catalog_id: string; product_items: OrderItem[]; text?: string },
+  options: MessageOptions = {},
+): InboundMessage {
+  return { ...base(from, 'order', options), order: { ...order } }
+}
+
+/**
+ * A WhatsApp Flow's answer (`nfm_reply`): what the customer filled in, as a JSON object inside
+ * the string `response_json` (it always carries the `flow_token` the flow was sent with).
+ */
+export function flowReplyMessage(
+  from: string,
+  reply: { response: Record<string, unknown>; body?: string; name?: string },
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'interactive', options),
+    interactive: {
+      type: 'nfm_reply',
+      nfm_reply: {
+        name: reply.name ?? 'flow',
+        body: reply.body ?? 'Sent',
+        response_json: JSON.stringify(reply.response),
+      },
+    },
+  }
+}
+
+/**
+ * The customer edited their message `originalId` (text, or a caption): the event has an id of
+ * its own, and `edit.message` is the message as it now reads.
+ */
+export function editMessage(
+  from: string,
+  originalId: string,
+  message: { type: 'text'; text: { body: string } } | { type: MediaKind; [kind: string]: unknown },
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'edit', options),
+    edit: { original_message_id: originalId, message: { ...message } },
+  }
+}
+
+/** The customer deleted their message `originalId` for everyone. */
+export function revokeMessage(
+  from: string,
+  originalId: string,
+  options: MessageOptions = {},
+): InboundMessage {
+  return { ...base(from, 'revoke', options), revoke: { original_message_id: originalId } }
 }
 
 /** A message type the Cloud API cannot pass on (e.g. a poll), as Meta reports it. */

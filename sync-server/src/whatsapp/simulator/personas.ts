@@ -17,7 +17,24 @@ export interface Persona {
   photo?: { caption: string; colour: [number, number, number] }
   /** A place they may share. */
   place?: { latitude: number; longitude: number; name: string; address: string }
+  /** A cart from the catalog they may send (prices in the currency's units). */
+  order?: {
+    catalogId: string
+    note?: string
+    items: Array<{ id: string; quantity: number; price: number; currency: string }>
+  }
+  /** A form they may answer (a WhatsApp Flow): the fields as the flow's `response_json` has them. */
+  flow?: { body: string; response: Record<string, string> }
+  /** A correction of one of their openers (by index), sent while that story is the latest. */
+  edit?: { opener: number; text: string }
+  /** A message sent to the wrong chat, deleted again a few seconds later. */
+  oops?: string
 }
+
+/**
+ * Every persona line is sent at most once per data directory (the simulator keeps its progress),
+ * so a long demo ends with quiet customers rather than repeats.
+ */
 
 export const PERSONAS: readonly Persona[] = [
   {
@@ -35,6 +52,18 @@ export const PERSONAS: readonly Persona[] = [
       'Perfeito, muito obrigada pela ajuda! 😊',
     ],
     photo: { caption: 'Olha como chegou a tampa', colour: [214, 96, 77] },
+    edit: {
+      opener: 0,
+      text: 'Oi, boa tarde! Meu pedido #48231 ainda não chegou, era pra ter chegado ontem.',
+    },
+    order: {
+      catalogId: '1428559901234567',
+      note: 'Pode mandar a tampa nova junto, por favor?',
+      items: [
+        { id: 'LIQ-700-PRETO', quantity: 1, price: 189.9, currency: 'BRL' },
+        { id: 'COPO-LIQ-700', quantity: 2, price: 34.5, currency: 'BRL' },
+      ],
+    },
   },
   {
     name: 'João Pereira',
@@ -56,6 +85,15 @@ export const PERSONAS: readonly Persona[] = [
       name: 'Centro, Rio de Janeiro',
       address: 'Av. Rio Branco, 156 - Centro, Rio de Janeiro - RJ',
     },
+    flow: {
+      body: 'Enviado',
+      response: {
+        motivo: 'Preço',
+        cancelar_em: '2026-12-31',
+        comentario: 'Gostei do serviço, mas está caro pra mim agora.',
+      },
+    },
+    oops: 'Amor, compra pão na volta?',
   },
   {
     name: 'Emily Carter',
@@ -72,6 +110,15 @@ export const PERSONAS: readonly Persona[] = [
       'Perfect, that works for me.',
     ],
     photo: { caption: 'This is the jacket I received', colour: [64, 120, 192] },
+    edit: {
+      opener: 0,
+      text: 'Hi! I ordered a size M jacket but it’s too tight. Can I exchange it for an L?',
+    },
+    order: {
+      catalogId: '1428559901234567',
+      note: 'Exchange for my size M, please',
+      items: [{ id: 'JACKET-WINTER-L', quantity: 1, price: 129, currency: 'USD' }],
+    },
   },
   {
     name: 'Lucas Almeida',
@@ -88,5 +135,14 @@ export const PERSONAS: readonly Persona[] = [
       name: 'Savassi, Belo Horizonte',
       address: 'Praça da Savassi - Savassi, Belo Horizonte - MG',
     },
+    flow: {
+      body: 'Enviado',
+      response: {
+        produto: 'Fone Bluetooth X2',
+        defeito: 'Lado esquerdo sem som',
+        nota_fiscal: 'NF 18422',
+      },
+    },
+    oops: 'kkkkk vi agora',
   },
 ]

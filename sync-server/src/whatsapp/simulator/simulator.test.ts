@@ -1,11 +1,14 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { handleError } from '../../http/errors.js'
 import { createLogger } from '../../log.js'
 import { isValidSignature } from '../signature.js'
 import { createSimulator, DEMO_BUSINESS, type Simulator, type SimulatorOptions } from './index.js'
-import type { WebhookEnvelope } from './payloads.js'
-import { PERSONAS } from './personas.js'
+import type { InboundMessage, WebhookEnvelope } from './payloads.js'
+import { PERSONAS, type Persona } from './personas.js'
 
 const ORIGIN = 'http://127.0.0.1:4321'
 const silent = createLogger('test', { write: () => {} })
@@ -51,6 +54,7 @@ const call = (method: string, path: string, json?: unknown) =>
   })
 
 const value = (d: Delivery) => d.payload.entry[0]!.changes[0]!.value
+const textOf = (m: InboundMessage) => (m.text as { body?: string } | undefined)?.body
 const statuses = () =>
   deliveries.flatMap((d) => value(d).statuses ?? []).map((s) => `${s.status}:${s.id}`)
 
@@ -308,5 +312,221 @@ describe('the page API', () => {
     }
     expect(list.customers.map((c) => c.id)).toContain('5511912345678')
     expect((await call('GET', '/customers/999/thread')).status).toBe(404)
+  })
+})
+
+describe('a persona’s story', () => {
+  const ana: Persona = {
+    name: 'Ana Teste',
+    phone: '5511900000009',
+    openers: ['Oi, primeira história', 'Oi, segunda história'],
+    nudges: ['Alguém?'],
+    followUps: ['Obrigada!', 'Certo.'],
+    photo: { caption: 'a foto', colour: [10, 20, 30] },
+  }
+  const sentBy = (phone: string) =>
+    deliveries.flatMap((d) => value(d).messages ?? []).filter((m) => m.from === phone)
+
+  it('sends its photo once, however often agents answer', async () => {
+    setup({ ambient: 'always', personas: [ana] })
+    for (let reply = 0; reply < 4; reply++) {
+      await vi.advanceTimersByTimeAsync(3 * 60_000)
+      await agentSends(ana.phone, { type: 'text', text: { body: `Resposta ${reply}` } })
+    }
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    const photos = sentBy(ana.phone).filter((m) => m.type === 'image')
+    expect(photos).toHaveLength(1)
+    expect(photos[0]!.image).toMatchObject({ caption: 'a foto', mime_type: 'image/png' })
+  })
+})
+
+describe('across restarts', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-sim-'))
+  })
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  const customerMessages = () => deliveries.flatMap((d) => value(d).messages ?? [])
+
+  it('resumes where it left off: nothing already sent is sent again', async () => {
+    const progressFile = path.join(dir, 'simulator.json')
+    setup({ ambient: 'always', progressFile })
+    await vi.advanceTimersByTimeAsync(60 * 60_000)
+    const first = customerMessages()
+    expect(first.length).toBe(PERSONAS.length * 2)
+    await sim.stop()
+
+    setup({ ambient: 'always', progressFile })
+    await vi.advanceTimersByTimeAsync(60 * 60_000)
+    // Everyone still waits for an answer: nobody writes again.
+    expect(customerMessages()).toEqual([])
+    // An answer moves Maria's story on, to lines she has not sent yet.
+    const maria = PERSONAS[0]!.phone
+    await agentSends(maria, { type: 'text', text: { body: 'Já verifico' } })
+    await vi.advanceTimersByTimeAsync(60 * 60_000)
+    const again = customerMessages()
+    expect(again.length).toBeGreaterThan(0)
+    const ids = new Set(first.map((m) => m.id))
+    const bodies = new Set(first.filter((m) => m.from === maria).map(textOf))
+    for (const message of again) {
+      expect(ids.has(message.id)).toBe(false)
+      if (textOf(message)) expect(bodies.has(textOf(message))).toBe(false)
+    }
+  })
+
+  it('gives a step the same wamid when it is sent again (progress lost, seed kept)', async () => {
+    const progressFile = path.join(dir, 'simulator.json')
+    setup({ ambient: 'always', personas: [PERSONAS[0]!], progressFile })
+    await vi.advanceTimersByTimeAsync(60_000)
+    const opener = customerMessages()[0]!
+    await sim.stop()
+    const saved = JSON.parse(fs.readFileSync(progressFile, 'utf8')) as { personas: object }
+    expect(Object.keys(saved.personas)).toEqual([PERSONAS[0]!.phone])
+    fs.writeFileSync(progressFile, JSON.stringify({ ...saved, personas: {} }))
+
+    setup({ ambient: 'always', personas: [PERSONAS[0]!], progressFile })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(customerMessages()[0]).toMatchObject({ id: opener.id, text: opener.text })
+  })
+
+  it('never repeats a line in a long demo where agents answer everyone', async () => {
+    let seed = 7
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+    setup({ ambient: 'always', random })
+    for (let round = 0; round < 30; round++) {
+      await vi.advanceTimersByTimeAsync(2 * 60_000)
+      for (const persona of PERSONAS)
+        await agentSends(persona.phone, { type: 'text', text: { body: `ok ${round}` } })
+    }
+    for (const persona of PERSONAS) {
+      const mine = customerMessages().filter((m) => m.from === persona.phone)
+      const lines = mine.map((m) => textOf(m) ?? m.type)
+      expect(new Set(lines).size).toBe(lines.length)
+      expect(lines).toContain(persona.openers.at(-1))
+    }
+  })
+})
+
+describe('demo customers’ orders, forms, edits and deletions', () => {
+  const secret = () => sim.credentials(ORIGIN).appSecret
+  const signed = (d: Delivery) => isValidSignature(Buffer.from(d.raw), d.signature!, secret())
+
+  async function runUntil(type: string) {
+    let seed = 11
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646
+    setup({ ambient: 'always', random })
+    for (let round = 0; round < 30; round++) {
+      const found = deliveries.find((d) => value(d).messages?.[0]?.type === type)
+      if (found) return found
+      await vi.advanceTimersByTimeAsync(2 * 60_000)
+      for (const persona of PERSONAS)
+        await agentSends(persona.phone, { type: 'text', text: { body: `ok ${round}` } })
+    }
+    throw new Error(`no ${type} in a long demo`)
+  }
+
+  it('an order is a catalog cart with items, prices and the customer’s note', async () => {
+    const delivery = await runUntil('order')
+    expect(signed(delivery)).toBe(true)
+    const message = value(delivery).messages![0]!
+    const persona = PERSONAS.find((p) => p.phone === message.from)!
+    expect(message.order).toEqual({
+      catalog_id: persona.order!.catalogId,
+      text: persona.order!.note,
+      product_items: persona.order!.items.map((item) => ({
+        product_retailer_id: item.id,
+        quantity: item.quantity,
+        item_price: item.price,
+        currency: item.currency,
+      })),
+    })
+  })
+
+  it('a flow answer is an nfm_reply whose response_json holds the fields and a flow_token', async () => {
+    const delivery = await runUntil('interactive')
+    expect(signed(delivery)).toBe(true)
+    const { interactive, from } = value(delivery).messages![0]! as unknown as {
+      interactive: {
+        type: string
+        nfm_reply: { name: string; body: string; response_json: string }
+      }
+      from: string
+    }
+    const persona = PERSONAS.find((p) => p.phone === from)!
+    expect(interactive.type).toBe('nfm_reply')
+    expect(interactive.nfm_reply).toMatchObject({ name: 'flow', body: persona.flow!.body })
+    expect(JSON.parse(interactive.nfm_reply.response_json)).toEqual({
+      flow_token: 'unused',
+      ...persona.flow!.response,
+    })
+  })
+
+  it('an edit names the original message and carries the new text, with an id of its own', async () => {
+    const delivery = await runUntil('edit')
+    expect(signed(delivery)).toBe(true)
+    const message = value(delivery).messages![0]!
+    const persona = PERSONAS.find((p) => p.phone === message.from)!
+    const opener = deliveries
+      .flatMap((d) => value(d).messages ?? [])
+      .find((m) => m.from === persona.phone && textOf(m) === persona.openers[persona.edit!.opener])!
+    expect(message.edit).toEqual({
+      original_message_id: opener.id,
+      message: { type: 'text', text: { body: persona.edit!.text } },
+    })
+    expect(message.id).not.toBe(opener.id)
+    expect(message.timestamp).toMatch(/^\d+$/)
+  })
+
+  it('a message sent to the wrong chat is deleted again with a revoke', async () => {
+    const delivery = await runUntil('revoke')
+    expect(signed(delivery)).toBe(true)
+    const message = value(delivery).messages![0]!
+    const persona = PERSONAS.find((p) => p.phone === message.from)!
+    const oops = deliveries
+      .flatMap((d) => value(d).messages ?? [])
+      .find((m) => m.from === persona.phone && textOf(m) === persona.oops)!
+    expect(message.revoke).toEqual({ original_message_id: oops.id })
+  })
+
+  it('the page’s customer can order, and edit or delete only their own messages', async () => {
+    setup({ ambient: 'off' })
+    const lucas = PERSONAS[3]!.phone
+    const agentWamid = await agentSends(lucas, { type: 'text', text: { body: 'Oi' } })
+    const order = await call('POST', `/customers/${lucas}/messages`, { type: 'order' })
+    expect(order.status).toBe(201)
+    const cart = value(deliveries.at(-1)!).messages![0]!.order as { product_items: unknown[] }
+    expect(cart.product_items[0]).toEqual({
+      product_retailer_id: 'CAMISETA-AZUL-M',
+      quantity: 2,
+      item_price: 59.9,
+      currency: 'BRL',
+    })
+    const text = (await (
+      await call('POST', `/customers/${lucas}/messages`, {
+        type: 'text',
+        text: 'erro de digitação',
+      })
+    ).json()) as { wamid: string }
+    const edit = await call('POST', `/customers/${lucas}/messages`, {
+      type: 'edit',
+      target: text.wamid,
+      text: 'sem erro',
+    })
+    expect(edit.status).toBe(201)
+    expect(value(deliveries.at(-1)!).messages![0]!.edit).toMatchObject({
+      original_message_id: text.wamid,
+    })
+    expect(sim.book.find(text.wamid)!.entry).toMatchObject({ text: 'sem erro', edited: true })
+    const revoke = await call('POST', `/customers/${lucas}/messages`, {
+      type: 'revoke',
+      target: text.wamid,
+    })
+    expect(revoke.status).toBe(201)
+    expect(sim.book.find(text.wamid)!.entry.revoked).toBe(true)
+    for (const target of [agentWamid, text.wamid, 'wamid.nope']) {
+      const refused = await call('POST', `/customers/${lucas}/messages`, { type: 'revoke', target })
+      expect(refused.status).toBe(400)
+    }
   })
 })

@@ -30,6 +30,8 @@ export interface SimEntry {
   delivery?: 'pending' | 'delivered' | 'failed'
   readByAgent?: boolean
   status?: Tick
+  edited?: boolean
+  revoked?: boolean
 }
 
 export type SimMessage =
@@ -37,6 +39,10 @@ export type SimMessage =
   | { type: 'image'; image: string; text?: string; replyTo?: string }
   | { type: 'location'; latitude: number; longitude: number; name?: string; replyTo?: string }
   | { type: 'reaction'; target: string; emoji: string }
+  /** No items: the server's demo cart. */
+  | { type: 'order'; note?: string }
+  | { type: 'edit'; target: string; text: string }
+  | { type: 'revoke'; target: string }
 
 /** A refused call: the HTTP status and the API's error code. */
 export class SimulatorApiError extends Error {
