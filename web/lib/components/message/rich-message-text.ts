@@ -154,11 +154,8 @@ export function messageLine(
   const rich = richMessageLine(m, locale, message)
   if (rich) return rich
   const own = message.media ? (message.media.caption ?? '') : message.text
-  const line = previewLine(
-    m,
-    locale,
-    message.type === 'text' ? message.text : own,
-    factsOf(message),
-  )
+  // What it says: an edit or deletion is labelled beside the line by whoever shows it.
+  const { edited: _edited, revoked: _revoked, ...facts } = factsOf(message)
+  const line = previewLine(m, locale, message.type === 'text' ? message.text : own, facts)
   return line || message.text
 }
