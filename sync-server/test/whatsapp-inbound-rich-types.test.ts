@@ -95,10 +95,8 @@ describe('rich inbound types', () => {
       title: 'Tuesday 10:00',
       description: 'At the Paulista store',
     })
-    expect(poll).toMatchObject({
-      unsupportedType: 'poll',
-      text: 'The customer sent a poll, which WhatsApp does not deliver to the API',
-    })
+    // Facts, not words: the reader's screen says what a poll is, in its language.
+    expect(poll).toMatchObject({ unsupportedType: 'poll', text: '' })
     expect(once!.forwarded).toBe('forwarded')
     expect(many!.forwarded).toBe('frequently_forwarded')
   })
@@ -120,12 +118,14 @@ describe('rich inbound types', () => {
     expect(new Set(after.map((m) => m.id)).size).toBe(9)
   })
 
-  it('the inbox card previews the newest one readably', async () => {
+  it('the inbox card previews the newest one, as words and facts', async () => {
     const inbox = await world.open(INBOX_DOC)
     const card = await world.card(inbox.doc, `+${waId}`)
     expect(card.lastCustomerMessage).toBe('after the redelivery')
+    expect(card.lastCustomerMessageFacts).toEqual({ type: 'text' })
+    // An order's text is only what the customer wrote with it; its facts travel on the message.
     const order = messages.find((m) => m.type === 'order')!
-    expect(order.text).toBe('Order: 3 items, USD 85.50 – Can you deliver on Saturday?')
+    expect(order.text).toBe('Can you deliver on Saturday?')
   })
 
   it('closing files every one into the ticket transcript, readable and whole', async () => {
@@ -140,11 +140,11 @@ describe('rich inbound types', () => {
     const filed = ticket.messages.filter((m) => m.kind === 'customer')
     expect(filed.map((m) => m.text)).toEqual([
       'I saw your ad',
-      'Order: 3 items, USD 85.50 – Can you deliver on Saturday?',
-      'Form answer: Full name: Maria Souza; Delivery date: 2026-12-12',
-      'Form answer: Sent',
+      'Can you deliver on Saturday?',
+      '',
+      '',
       'Tuesday 10:00',
-      'The customer sent a poll, which WhatsApp does not deliver to the API',
+      '',
       'Party tonight!',
       'Chain letter',
       'after the redelivery',

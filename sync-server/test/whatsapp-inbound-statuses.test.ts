@@ -123,7 +123,8 @@ describe('status webhooks', () => {
         .toArray()
         .some((m) => (m as { text: string }).text === 'barrier'),
     )
-    expect(readReceipt(conversation.doc, messageId)).toEqual(read)
+    // The status stays `read` (a late status may still fill in the billing facts it carries).
+    expect(readReceipt(conversation.doc, messageId)).toMatchObject(read)
   })
 
   it('failed carries the readable reason for a known error code', async () => {

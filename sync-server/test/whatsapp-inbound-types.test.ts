@@ -124,17 +124,17 @@ describe('inbound message types', () => {
       text: 'a photo',
       media: { mimeType: 'image/jpeg', caption: 'a photo' },
     })
-    expect(byType('video')[0]).toMatchObject({ text: 'Video', media: { mimeType: 'video/mp4' } })
+    expect(byType('video')[0]).toMatchObject({ text: '', media: { mimeType: 'video/mp4' } })
     expect(byType('audio')[0]).toMatchObject({
-      text: 'Voice message',
+      text: '',
       media: { voice: true, mimeType: 'audio/ogg; codecs=opus' },
     })
     expect(byType('document')[0]).toMatchObject({
-      text: 'boleto.pdf',
+      text: '',
       media: { fileName: 'boleto.pdf', mimeType: 'application/pdf' },
     })
     expect(byType('sticker')[0]).toMatchObject({
-      text: 'Sticker',
+      text: '',
       media: { mimeType: 'image/webp' },
     })
     expect(byType('location')[0]).toMatchObject({
@@ -158,7 +158,7 @@ describe('inbound message types', () => {
     })
     expect(byType('unsupported')[0]).toMatchObject({
       originalType: 'unsupported',
-      text: 'Unsupported message',
+      text: '',
     })
   })
 

@@ -1,3 +1,4 @@
+import type { MessageFacts } from './facts.js'
 import type { AgentId, ContactId, ConversationId } from './ids.js'
 
 export const CONVERSATION_STATUSES = ['open', 'pending', 'closed'] as const
@@ -32,6 +33,13 @@ export interface InboxSummary {
   lastMessageAt: number
   lastCustomerMessage: string
   lastCustomerMessageAt: number | null
+  /**
+   * What the last message is, when a customer's (type, place, file name…), for readers to word in
+   * their own language; `lastMessage` then holds only the customer's own words. Absent on cards
+   * written before facts were stored, whose `lastMessage` is the whole (English) preview.
+   */
+  lastMessageFacts?: MessageFacts
+  lastCustomerMessageFacts?: MessageFacts
   assigneeId: AgentId | null
   /** Customer messages no agent has seen yet. */
   unread: number

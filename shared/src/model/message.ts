@@ -197,6 +197,7 @@ export const EVENT_TYPES = [
   'status_changed',
   'closed',
   'reopened',
+  'number_changed',
 ] as const
 export type ConversationEventType = (typeof EVENT_TYPES)[number]
 
@@ -208,6 +209,9 @@ export interface EventMessage extends MessageBase {
     agentId?: AgentId | null
     ticketId?: string
     status?: string
+    /** `number_changed`: the customer's number before and after (E.164 with '+'). */
+    fromPhone?: string
+    toPhone?: string
   }
 }
 
@@ -226,6 +230,10 @@ export interface Receipt {
   waMessageId?: string
   error?: string
   at: number
+  /** `pricing.category` of a status: what WhatsApp bills the message as (`service`, `marketing`…). */
+  billingCategory?: string
+  /** `conversation.origin.type` of a status: what opened the billed conversation. */
+  conversationOrigin?: string
 }
 
 const STATUS_RANK: Record<Receipt['status'], number> = {
@@ -245,6 +253,21 @@ const STATUS_RANK: Record<Receipt['status'], number> = {
  */
 export function advanceReceipt(current: Receipt | undefined, next: Receipt): Receipt {
   if (!current) return next
+  const kept = advanceStatus(current, next)
+  // The billing facts come with any status (usually `sent`): keep the first ones given.
+  const billingCategory = kept.billingCategory ?? next.billingCategory ?? current.billingCategory
+  const conversationOrigin =
+    kept.conversationOrigin ?? next.conversationOrigin ?? current.conversationOrigin
+  if (billingCategory === kept.billingCategory && conversationOrigin === kept.conversationOrigin)
+    return kept
+  return {
+    ...kept,
+    ...(billingCategory && { billingCategory }),
+    ...(conversationOrigin && { conversationOrigin }),
+  }
+}
+
+function advanceStatus(current: Receipt, next: Receipt): Receipt {
   if (current.status === 'failed') return current
   if (next.status === 'failed') {
     return STATUS_RANK[current.status] <= STATUS_RANK.sent

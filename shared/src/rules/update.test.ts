@@ -138,6 +138,23 @@ describe('checkConversationUpdate', () => {
     ['receipts', (doc: Y.Doc) => writeReceipt(doc, 'm', { status: 'read', at: now }, 'local')],
     ['a new root type', (doc: Y.Doc) => doc.getMap('evil').set('x', 1)],
     [
+      'a forged edit or deletion of a customer message',
+      (doc: Y.Doc) =>
+        conversationParts(doc).amendments.set('m', {
+          edits: [{ text: 'forged', at: now, waMessageId: 'wamid.x' }],
+          revokedAt: now,
+        }),
+    ],
+    [
+      'a customer message claiming to be edited',
+      (doc: Y.Doc) =>
+        appendMessage(
+          doc,
+          { ...reply(ana), earlierVersions: [{ text: 'x', at: now }] } as Message,
+          'local',
+        ),
+    ],
+    [
       'a nested type in messages',
       (doc: Y.Doc) => conversationParts(doc).messages.push([new Y.Map()]),
     ],

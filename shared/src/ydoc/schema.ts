@@ -10,7 +10,9 @@ import { isUuid, type ConversationId } from '../model/ids.js'
  *   - `Y.Array 'messages'`: Message objects, immutable, appended;
  *   - `Y.Map 'receipts'`: message id -> Receipt (server only);
  *   - `Y.Map 'reactions'`: `<messageId>|<reactor>` -> { messageId, emoji, by, at } (server only);
- *   - `Y.Map 'media'`: media id -> { status: 'pending' | 'ready' | 'failed', error? } (server only).
+ *   - `Y.Map 'media'`: media id -> { status: 'pending' | 'ready' | 'failed', error? } (server only);
+ *   - `Y.Map 'amendments'`: message id -> MessageAmendment, the customer's edits and deletion of
+ *     that message (server only; clients may write nothing but new messages).
  */
 export const INBOX_DOC = 'inbox'
 export const CONVERSATION_DOC_PREFIX = 'conversation:'
@@ -22,6 +24,7 @@ export const CONVERSATION_KEYS = {
   receipts: 'receipts',
   reactions: 'reactions',
   media: 'media',
+  amendments: 'amendments',
 } as const
 
 /** Transaction origins, so observers can tell who wrote. */
@@ -60,5 +63,6 @@ export function conversationParts(doc: Y.Doc) {
     receipts: doc.getMap<unknown>(CONVERSATION_KEYS.receipts),
     reactions: doc.getMap<unknown>(CONVERSATION_KEYS.reactions),
     media: doc.getMap<unknown>(CONVERSATION_KEYS.media),
+    amendments: doc.getMap<unknown>(CONVERSATION_KEYS.amendments),
   }
 }

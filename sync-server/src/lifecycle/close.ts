@@ -6,6 +6,7 @@
  * state, repaired at start-up by `reconcileInbox`.
  */
 import {
+  amendedMessage,
   conversationParts,
   INBOX_DOC,
   ORIGIN,
@@ -15,6 +16,7 @@ import {
   removeInboxEntry,
   type Actor,
   type Message,
+  type MessageAmendment,
   type TicketSummary,
 } from '@atende/shared'
 import type * as Y from 'yjs'
@@ -65,11 +67,13 @@ export function fileMessages(
   doc: Y.Doc,
   name: (message: Message) => string | null,
 ): FiledMessage[] {
-  const messages = conversationParts(doc).messages.toArray() as Message[]
+  const parts = conversationParts(doc)
+  const messages = parts.messages.toArray() as Message[]
   const receipts = readReceipts(doc)
+  // A customer's edits and deletion are filed with the message: its latest text, the earlier ones.
   return messages.map((message) =>
     fileMessage(
-      message,
+      amendedMessage(message, parts.amendments.get(message.id) as MessageAmendment | undefined),
       name(message),
       message.kind === 'agent' ? receipts[message.id] : undefined,
     ),

@@ -47,11 +47,12 @@ export function watchAgentReplies(docs: DocManager): () => void {
       }
       if (!latest) return
       const reply = latest
-      updateInboxEntry(docs, conversationId, (card) =>
-        reply.createdAt < card.lastMessageAt
-          ? card
-          : { ...card, lastMessage: reply.text.slice(0, 200), lastMessageAt: reply.createdAt },
-      )
+      updateInboxEntry(docs, conversationId, (card) => {
+        if (reply.createdAt < card.lastMessageAt) return card
+        // An agent's reply is its own words: the customer message's facts no longer apply.
+        const { lastMessageFacts: _, ...rest } = card
+        return { ...rest, lastMessage: reply.text.slice(0, 200), lastMessageAt: reply.createdAt }
+      })
     })
   })
 }

@@ -40,6 +40,8 @@ const toContact = (row: ContactRow): Contact => ({
 export interface ContactStore {
   get(id: string): Contact | undefined
   byWaId(waId: string): Contact | undefined
+  /** The contact of this identity (on `wa_id`, else `user_id`), never creating one. */
+  findByIdentity(identity: WhatsAppIdentity): Contact | undefined
   /** Finds the contact with this WhatsApp number or creates it. */
   findOrCreateByWaId(waId: string, name: string): Contact
   /**
@@ -54,6 +56,12 @@ export interface ContactStore {
   create(input: NewContact): Contact
   /** Changes name, email and notes; undefined when there is no such contact. */
   update(id: string, changes: ContactChanges): Contact | undefined
+  /**
+   * The customer changed their number (or their business-scoped user id): the contact takes the
+   * new `wa_id` (its phone follows) and/or `user_id`. A value another contact holds is left alone
+   * (that contact stays who WhatsApp said it was); undefined when there is no such contact.
+   */
+  changeIdentity(id: string, identity: WhatsAppIdentity): Contact | undefined
 }
 
 /** Who a WhatsApp sender is: `wa_id` (their number) and/or the business-scoped `user_id`. */
@@ -143,8 +151,28 @@ export function createContactStore(db: Db): ContactStore {
       })
       return toContact(byId.get(id)!)
     },
+    changeIdentity(id, identity) {
+      const row = byId.get(id)
+      if (!row) return undefined
+      const freeWa = identity.waId && !byWa.get(identity.waId) ? identity.waId : null
+      const freeUser = identity.userId && !byUser.get(identity.userId) ? identity.userId : null
+      if (!freeWa && !freeUser) return toContact(row)
+      update.run({
+        id,
+        name: row.name,
+        waId: freeWa ?? row.wa_id,
+        userId: freeUser ?? row.user_id,
+        phone: freeWa ? `+${freeWa}` : row.phone,
+        now: Date.now(),
+      })
+      return toContact(byId.get(id)!)
+    },
     get: (id) => {
       const row = byId.get(id)
+      return row && toContact(row)
+    },
+    findByIdentity({ waId, userId }) {
+      const row = (waId ? byWa.get(waId) : undefined) ?? (userId ? byUser.get(userId) : undefined)
       return row && toContact(row)
     },
     byWaId: (waId) => {

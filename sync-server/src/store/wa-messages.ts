@@ -19,6 +19,20 @@ export interface StatusRow {
   status: WaStatus
   at: number
   error: string | null
+  /** `pricing.category` and `conversation.origin.type`, when the status carried them. */
+  billingCategory?: string | null
+  conversationOrigin?: string | null
+}
+
+/** A customer's edit or revoke of one of their messages, under the edit's own wamid. */
+export interface AmendmentRow {
+  wamid: string
+  targetWamid: string
+  kind: 'edit' | 'revoke'
+  /** The edit's new text or caption; null for a revoke. */
+  text: string | null
+  at: number
+  applied: boolean
 }
 
 export interface ReactionRow {
@@ -37,8 +51,8 @@ export interface KnownWamid {
 }
 
 /**
- * The wamid index (`wa_messages`), delivery statuses (`wa_statuses`) and reactions
- * (`wa_reactions`): the SQLite side of WhatsApp message identity, dedupe and late arrivals.
+ * The wamid index (`wa_messages`), delivery statuses (`wa_statuses`), reactions
+ * (`wa_reactions`) and customers' edits and deletions (`wa_amendments`): the SQLite side of WhatsApp message identity, dedupe and late arrivals.
  *
  * Deleting a conversation (`forgetConversation`) keeps each of its wamids as a tombstone: the wamid
  * and its direction, with no conversation or message id and `created_at` the time of deletion, and
@@ -69,6 +83,14 @@ export interface WaMessageStore {
   /** Whether any reaction waits for its message (spares a lookup per message when none does). */
   anyPendingReactions(): boolean
   markReactionApplied(targetWamid: string, contactId: string): void
+  /** The wamids among these that are stored edits or revokes (their redeliveries), in one query. */
+  amendmentKeys(wamids: readonly string[]): Set<string>
+  /** Records an edit or revoke (ignored when its wamid is stored already). */
+  insertAmendment(row: AmendmentRow, receivedAt: number): void
+  /** Edits and revokes waiting for the message they amend, oldest first. */
+  pendingAmendments(targetWamid: string): AmendmentRow[]
+  anyPendingAmendments(): boolean
+  markAmendmentApplied(wamid: string): void
   /** Forgets statuses and reactions that waited longer than `before` for a wamid that never came. */
   prunePending(before: number): number
   /**
@@ -103,12 +125,44 @@ export function createWaMessageStore(db: Db): WaMessageStore {
   const notForgotten = (wamid: string) =>
     `NOT EXISTS (SELECT 1 FROM wa_messages WHERE wamid = ${wamid} AND conversation_id = '')`
   const insertStatus = db.prepare(
-    `INSERT INTO wa_statuses (wamid, status, at, error, applied, received_at)
-     SELECT @wamid, @status, @at, @error, @applied, @receivedAt WHERE ${notForgotten('@wamid')}
+    `INSERT INTO wa_statuses
+       (wamid, status, at, error, applied, received_at, billing_category, conversation_origin)
+     SELECT @wamid, @status, @at, @error, @applied, @receivedAt, @billingCategory,
+       @conversationOrigin WHERE ${notForgotten('@wamid')}
      ON CONFLICT DO NOTHING`,
   )
   const pendingStatuses = db.prepare<[string], StatusRow>(
-    'SELECT wamid, status, at, error FROM wa_statuses WHERE wamid = ? AND applied = 0 ORDER BY at',
+    `SELECT wamid, status, at, error, billing_category AS billingCategory,
+       conversation_origin AS conversationOrigin
+     FROM wa_statuses WHERE wamid = ? AND applied = 0 ORDER BY at`,
+  )
+  const amendmentKeys = db.prepare<[string], { wamid: string }>(
+    'SELECT wamid FROM wa_amendments WHERE wamid IN (SELECT value FROM json_each(?))',
+  )
+  const insertAmendment = db.prepare(
+    `INSERT INTO wa_amendments (wamid, target_wamid, kind, text, at, applied, received_at)
+     SELECT @wamid, @targetWamid, @kind, @text, @at, @applied, @receivedAt
+     WHERE ${notForgotten('@targetWamid')}
+     ON CONFLICT DO NOTHING`,
+  )
+  const pendingAmendments = db.prepare<
+    [string],
+    Omit<AmendmentRow, 'applied'> & { applied: number }
+  >(
+    `SELECT wamid, target_wamid AS targetWamid, kind, text, at, applied
+     FROM wa_amendments WHERE target_wamid = ? AND applied = 0 ORDER BY at`,
+  )
+  const anyPendingAmendments = db.prepare<[], { n: number }>(
+    'SELECT EXISTS (SELECT 1 FROM wa_amendments WHERE applied = 0) AS n',
+  )
+  const amendmentApplied = db.prepare<[string]>(
+    'UPDATE wa_amendments SET applied = 1 WHERE wamid = ?',
+  )
+  const pruneAmendments = db.prepare<[number]>(
+    'DELETE FROM wa_amendments WHERE applied = 0 AND received_at < ?',
+  )
+  const forgetAmendments = db.prepare<[string]>(
+    'DELETE FROM wa_amendments WHERE target_wamid IN (SELECT value FROM json_each(?))',
   )
   const stranded = db.prepare<[], { wamid: string }>(
     `SELECT s.wamid FROM wa_statuses s JOIN wa_messages m ON m.wamid = s.wamid WHERE s.applied = 0
@@ -195,7 +249,23 @@ export function createWaMessageStore(db: Db): WaMessageStore {
       return row && { applied: row.applied === 1 }
     },
     insertStatus: (row, applied, receivedAt) =>
-      void insertStatus.run({ ...row, applied: applied ? 1 : 0, receivedAt }),
+      void insertStatus.run({
+        billingCategory: null,
+        conversationOrigin: null,
+        ...row,
+        applied: applied ? 1 : 0,
+        receivedAt,
+      }),
+    amendmentKeys(wamids) {
+      if (wamids.length === 0) return new Set()
+      return new Set(amendmentKeys.all(JSON.stringify(wamids)).map((row) => row.wamid))
+    },
+    insertAmendment: (row, receivedAt) =>
+      void insertAmendment.run({ ...row, applied: row.applied ? 1 : 0, receivedAt }),
+    pendingAmendments: (targetWamid) =>
+      pendingAmendments.all(targetWamid).map((row) => ({ ...row, applied: row.applied === 1 })),
+    anyPendingAmendments: () => anyPendingAmendments.get()!.n === 1,
+    markAmendmentApplied: (wamid) => void amendmentApplied.run(wamid),
     pendingStatuses: (wamid) => pendingStatuses.all(wamid),
     strandedStatusWamids: () => stranded.all().map((row) => row.wamid),
     markStatusesApplied: (wamid) => void statusesApplied.run(wamid),
@@ -209,7 +279,9 @@ export function createWaMessageStore(db: Db): WaMessageStore {
     markReactionApplied: (targetWamid, contactId) =>
       void reactionApplied.run(targetWamid, contactId),
     prunePending: (before) =>
-      pruneStatuses.run(before).changes + pruneReactions.run(before).changes,
+      pruneStatuses.run(before).changes +
+      pruneReactions.run(before).changes +
+      pruneAmendments.run(before).changes,
     forgetConversation(conversationId, known, now) {
       // One scan of the index by conversation (it has no index on it: deletes are rare).
       const wamids = new Set(ofConversation.all(conversationId).map((row) => row.wamid))
@@ -224,6 +296,7 @@ export function createWaMessageStore(db: Db): WaMessageStore {
       const list = JSON.stringify([...wamids])
       forgetStatuses.run(list)
       forgetReactions.run(list)
+      forgetAmendments.run(list)
       tombstone.run(now, list)
       return wamids.size
     },

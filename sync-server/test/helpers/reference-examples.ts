@@ -13,6 +13,7 @@ import {
   unixTime,
   type InboundMessage,
   type MessageOptions,
+  type StatusEvent,
 } from '../../src/whatsapp/simulator/payloads.js'
 
 function base(from: string, type: string, options: MessageOptions): InboundMessage {
@@ -151,4 +152,82 @@ export const REFERENCE_REFERRAL: ReferralBody = {
   image_url: 'https://scontent.example/ad-image.jpg',
   ctwa_clid:
     'ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zctGdE',
+}
+
+/**
+ * "Edit" (v21+): the customer edited an earlier message; `edit.message` is the new message, shaped
+ * like any inbound one of its type (`text.body`, or a media body whose `caption` changed).
+ */
+export function editMessage(
+  from: string,
+  originalId: string,
+  edited: { text: string } | { image: { id: string; mime_type: string; caption: string } },
+  options: MessageOptions = {},
+): InboundMessage {
+  const message =
+    'text' in edited
+      ? { type: 'text', text: { body: edited.text } }
+      : { type: 'image', image: edited.image }
+  return { ...base(from, 'edit', options), edit: { original_message_id: originalId, message } }
+}
+
+/** "Revoke": the customer deleted an earlier message for everyone. */
+export function revokeMessage(
+  from: string,
+  originalId: string,
+  options: MessageOptions = {},
+): InboundMessage {
+  return { ...base(from, 'revoke', options), revoke: { original_message_id: originalId } }
+}
+
+/**
+ * "System: user changed number": `from` is the old number, `system.wa_id` the new one, and (since
+ * business-scoped user ids) `user_id` the new BSUID. System messages come with no `contacts`.
+ */
+export function numberChangeMessage(
+  from: string,
+  change: { waId: string; userId?: string; previousUserId?: string; name?: string },
+  options: MessageOptions = {},
+): InboundMessage {
+  const system: Record<string, string> = {
+    body: `User ${change.name ?? 'Customer'} changed from ${from} to ${change.waId}`,
+    wa_id: change.waId,
+    type: 'user_changed_number',
+  }
+  if (change.userId) system.user_id = change.userId
+  if (change.previousUserId) system.previous_user_id = change.previousUserId
+  return { ...base(from, 'system', options), system }
+}
+
+/** The same change as Graph v11 and older wrote it: `new_wa_id`, `customer_changed_number`. */
+export function legacyNumberChangeMessage(
+  from: string,
+  newWaId: string,
+  options: MessageOptions = {},
+): InboundMessage {
+  return {
+    ...base(from, 'system', options),
+    system: {
+      body: `User A changed from ${from} to ${newWaId}`,
+      new_wa_id: newWaId,
+      type: 'customer_changed_number',
+    },
+  }
+}
+
+/** A status as the reference shows it, with `conversation.origin.type` and `pricing.category`. */
+export function pricedStatus(
+  wamid: string,
+  status: 'sent' | 'delivered' | 'read',
+  recipientId: string,
+  billing: { category: string; origin: string },
+): StatusEvent {
+  return {
+    id: wamid,
+    status,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    recipient_id: recipientId,
+    conversation: { id: 'a5b5e5c1e4d34c1a8f0c1e8b8a4d5f01', origin: { type: billing.origin } },
+    pricing: { billable: true, pricing_model: 'PMP', category: billing.category },
+  }
 }

@@ -5,6 +5,7 @@ import {
   type ConversationId,
   type ConversationMeta,
   type Message,
+  type MessageAmendment,
   type Receipt,
 } from '@atende/shared'
 import type * as Y from 'yjs'
@@ -46,6 +47,8 @@ export class ConversationState {
   /** Reactions by message id. */
   reactions = $state.raw<ReadonlyMap<string, readonly Reaction[]>>(new Map())
   media = $state.raw<Readonly<Record<string, MediaStatus>>>({})
+  /** The customer's edits and deletions, by message id (see `amendedMessage`). */
+  amendments = $state.raw<Readonly<Record<string, MessageAmendment>>>({})
   /** Bumped whenever a customer message arrives from elsewhere (drives "mark as seen"). */
   customerArrivals = $state(0)
 
@@ -131,6 +134,12 @@ export class ConversationState {
     readMedia()
     parts.media.observe(readMedia)
     this.#stop.push(() => parts.media.unobserve(readMedia))
+
+    const readAmendments = () =>
+      (this.amendments = parts.amendments.toJSON() as Record<string, MessageAmendment>)
+    readAmendments()
+    parts.amendments.observe(readAmendments)
+    this.#stop.push(() => parts.amendments.unobserve(readAmendments))
     this.#stop.push(() => lease.release())
   }
 

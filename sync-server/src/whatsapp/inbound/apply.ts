@@ -17,6 +17,7 @@ import {
   conversationDocName,
   INBOX_DOC,
   type CustomerMessage,
+  type EventMessage,
   type MessageId,
 } from '@atende/shared'
 import type { ConversationDeps } from '../../lifecycle/conversations.js'
@@ -26,6 +27,7 @@ import type { Contact, ContactStore } from '../../store/contacts.js'
 import type { Db } from '../../store/db.js'
 import type { MediaStore } from '../../store/media.js'
 import type {
+  AmendmentRow,
   ReactionRow,
   StatusRow,
   WaMessageRow,
@@ -33,8 +35,19 @@ import type {
 } from '../../store/wa-messages.js'
 import type { WebhookEventStore } from '../../store/webhook-events.js'
 import { UnknownDocument } from '../../sync/docs.js'
-import { parseWebhook, type InboundOp, type InboundSender, type MediaDownload } from './parse.js'
-import { writeConversation, writeInbox, type ConversationChanges } from './write.js'
+import {
+  messageIdFor,
+  parseWebhook,
+  type InboundOp,
+  type InboundSender,
+  type MediaDownload,
+} from './parse.js'
+import {
+  writeConversation,
+  writeInbox,
+  type AmendmentChange,
+  type ConversationChanges,
+} from './write.js'
 
 /** A webhook delivery stored in the intake table, parsed. */
 export interface AcceptedEvent {
@@ -62,6 +75,7 @@ export interface ApplyResult {
   messages: number
   statuses: number
   reactions: number
+  amendments: number
   failed: number
 }
 
@@ -72,6 +86,11 @@ interface Group extends ConversationChanges {
   mediaRows: Array<MediaDownload & { conversationId: string; messageId: string }>
   statusRows: StatusRow[]
   reactionRows: ReactionRow[]
+  amendmentRows: AmendmentRow[]
+  /** Stored edits and revokes that waited for a message of this batch, now laid over it. */
+  settledAmendments: string[]
+  /** The contact's number changed: the card and meta follow even with no new message. */
+  contactChanged: boolean
   failed: boolean
 }
 
@@ -95,13 +114,23 @@ export function applyEvents(deps: ApplyDeps, events: readonly AcceptedEvent[]): 
   // Every wamid the batch looks up, in two queries rather than a few per event.
   const wamids = new Set<string>()
   const statusWamids = new Set<string>()
+  const amendWamids = new Set<string>()
   for (const { op } of planned) {
     wamids.add(op.wamid)
     if (op.kind === 'message' && op.quotedWamid) wamids.add(op.quotedWamid)
     if (op.kind === 'reaction') wamids.add(op.targetWamid)
     if (op.kind === 'status') statusWamids.add(op.wamid)
+    if (op.kind === 'amend') {
+      wamids.add(op.targetWamid)
+      amendWamids.add(op.wamid)
+    }
   }
-  const batch = new Batch(deps, deps.wa.getMany([...wamids]), deps.wa.statusKeys([...statusWamids]))
+  const batch = new Batch(
+    deps,
+    deps.wa.getMany([...wamids]),
+    deps.wa.statusKeys([...statusWamids]),
+    deps.wa.amendmentKeys([...amendWamids]),
+  )
   for (const { seq, err } of unreadable) batch.fail(seq, err)
   for (const { seq, op } of planned) batch.plan(seq, op)
   return batch.commit(events)
@@ -117,11 +146,13 @@ class Batch {
   /** Rows that wait for their wamid, or that are settled without a document write. */
   private readonly looseStatuses: StatusRow[] = []
   private readonly looseReactions: ReactionRow[] = []
+  private readonly looseAmendments: AmendmentRow[] = []
   /** Loose statuses settled without a write (their conversation is closed). */
   private readonly statusApplied = new Set<string>()
   private readonly failed = new Map<number, string>()
   private readonly pendingReactionsExist: boolean
-  private readonly counts = { messages: 0, statuses: 0, reactions: 0 }
+  private readonly pendingAmendmentsExist: boolean
+  private readonly counts = { messages: 0, statuses: 0, reactions: 0, amendments: 0 }
 
   constructor(
     private readonly deps: ApplyDeps,
@@ -129,14 +160,19 @@ class Batch {
     private readonly known: Map<string, WaMessageRow>,
     /** `<wamid>|<status>` stored already, and those of this batch as it goes. */
     private readonly statusKeys: Set<string>,
+    /** Wamids of edits and revokes stored already, and those of this batch as it goes. */
+    private readonly amendmentKeys: Set<string>,
   ) {
     this.pendingReactionsExist = deps.wa.anyPendingReactions()
+    this.pendingAmendmentsExist = deps.wa.anyPendingAmendments()
   }
 
   plan(seq: number, op: InboundOp): void {
     try {
       if (op.kind === 'message') this.planMessage(seq, op)
       else if (op.kind === 'reaction') this.planReaction(seq, op)
+      else if (op.kind === 'amend') this.planAmendment(seq, op)
+      else if (op.kind === 'identity') this.planIdentity(seq, op)
       else this.planStatus(seq, op)
     } catch (err) {
       this.fail(seq, err)
@@ -185,7 +221,103 @@ class Batch {
         group.reactionRows.push(applied)
       }
     }
+    // Edits and deletions that overtook this message.
+    if (this.pendingAmendmentsExist) {
+      for (const pending of this.deps.wa.pendingAmendments(op.wamid)) {
+        group.amendments.push(amendmentChange(message.id, pending))
+        group.settledAmendments.push(pending.wamid)
+      }
+    }
+    // And those that came earlier in this very batch.
+    for (const row of this.looseAmendments) {
+      if (row.applied || row.targetWamid !== op.wamid) continue
+      row.applied = true
+      group.amendments.push(amendmentChange(message.id, row))
+    }
     this.counts.messages++
+  }
+
+  /**
+   * An edit or revoke: laid over its message, once (its own wamid dedupes redeliveries). Its
+   * message not known yet: kept, and laid over it when it lands (`planMessage`). Only a
+   * customer's own message can be amended; one of a closed conversation is settled unshown.
+   */
+  private planAmendment(seq: number, op: Extract<InboundOp, { kind: 'amend' }>): void {
+    if (this.amendmentKeys.has(op.wamid)) return
+    this.amendmentKeys.add(op.wamid)
+    this.counts.amendments++
+    const target = this.lookup(op.targetWamid)
+    const row: AmendmentRow = {
+      wamid: op.wamid,
+      targetWamid: op.targetWamid,
+      kind: op.edit ? 'edit' : 'revoke',
+      text: op.edit?.text ?? null,
+      at: op.at,
+      applied: target !== undefined,
+    }
+    if (!target) {
+      this.looseAmendments.push(row)
+      return
+    }
+    const group = target.direction === 'in' ? this.group(target.conversationId) : null
+    if (!group) {
+      this.deps.log.info('amendment of a closed conversation or our own message ignored', { seq })
+      this.looseAmendments.push(row)
+      return
+    }
+    group.amendments.push(amendmentChange(target.messageId, row))
+    group.amendmentRows.push(row)
+    group.seqs.add(seq)
+  }
+
+  /**
+   * The customer changed their number: the contact takes the new wa_id (and user id), so later
+   * replies, and those still queued, go to it; its live conversation carries on and says so.
+   * The event's id derives from the wamid, and the wamid is indexed: a redelivery changes nothing.
+   */
+  private planIdentity(seq: number, op: Extract<InboundOp, { kind: 'identity' }>): void {
+    if (this.lookup(op.wamid)) return
+    const previous = op.previousUserId
+      ? { waId: op.sender.identity.waId, userId: op.previousUserId }
+      : op.sender.identity
+    const contact =
+      this.deps.contacts.findByIdentity(previous) ??
+      this.deps.contacts.findByIdentity(op.sender.identity)
+    if (!contact) {
+      this.deps.log.info('identity change of an unknown customer ignored', { seq })
+      return
+    }
+    const moved = this.deps.contacts.changeIdentity(contact.id, {
+      waId: op.newWaId,
+      userId: op.newUserId,
+    })!
+    this.contacts.clear()
+    const conversation = this.deps.conversations.openFor(moved.id)
+    const group = conversation ? this.group(conversation.id) : null
+    const row: WaMessageRow = {
+      wamid: op.wamid,
+      direction: 'in',
+      conversationId: group?.conversationId ?? '',
+      messageId: messageIdFor(op.wamid),
+      createdAt: op.at,
+    }
+    this.indexed.set(op.wamid, row)
+    if (!group) return
+    group.contact = moved
+    group.contactChanged = true
+    group.seqs.add(seq)
+    group.index.push(row)
+    if (op.newWaId && moved.phone !== contact.phone) {
+      const event: EventMessage = {
+        id: row.messageId as MessageId,
+        kind: 'event',
+        authorId: null,
+        text: `The customer changed their number from ${contact.phone} to ${moved.phone}`,
+        createdAt: op.at,
+        event: { type: 'number_changed', fromPhone: contact.phone, toPhone: moved.phone },
+      }
+      group.events.push(event)
+    }
   }
 
   private planReaction(seq: number, op: Extract<InboundOp, { kind: 'reaction' }>): void {
@@ -227,7 +359,14 @@ class Batch {
     this.statusKeys.add(key)
     this.counts.statuses++
     const target = this.lookup(op.wamid)
-    const row: StatusRow = { wamid: op.wamid, status: op.status, at: op.at, error: op.error }
+    const row: StatusRow = {
+      wamid: op.wamid,
+      status: op.status,
+      at: op.at,
+      error: op.error,
+      billingCategory: op.billing.category,
+      conversationOrigin: op.billing.origin,
+    }
     if (target?.direction !== 'out') {
       // Not known yet (the send has not recorded its wamid): kept for recordOutbound.
       if (!target) this.looseStatuses.push(row)
@@ -247,6 +386,8 @@ class Batch {
         waMessageId: op.wamid,
         at: op.at,
         ...(op.error ? { error: op.error } : {}),
+        ...(op.billing.category ? { billingCategory: op.billing.category } : {}),
+        ...(op.billing.origin ? { conversationOrigin: op.billing.origin } : {}),
       },
     })
     group.statusRows.push(row)
@@ -293,14 +434,19 @@ class Batch {
         shared,
         contact: null,
         messages: [],
+        events: [],
         mediaIds: [],
         reactions: [],
         receipts: [],
+        amendments: [],
         seqs: new Set(),
         index: [],
         mediaRows: [],
         statusRows: [],
         reactionRows: [],
+        amendmentRows: [],
+        settledAmendments: [],
+        contactChanged: false,
         failed: false,
       }
     } catch (err) {
@@ -338,12 +484,13 @@ class Batch {
       for (const group of this.groups.values()) {
         if (!group) continue
         try {
-          const fresh = writeConversation(group)
-          if (fresh.length > 0)
+          const { fresh, amended } = writeConversation(group)
+          if (fresh.length > 0 || amended.length > 0 || group.contactChanged)
             cards.push({
               conversationId: group.conversationId,
               contact: group.contact,
               messages: fresh,
+              amended,
             })
         } catch (err) {
           group.failed = true
@@ -388,7 +535,10 @@ class Batch {
       }
       for (const row of group.statusRows) deps.wa.insertStatus(row, true, now)
       for (const row of group.reactionRows) deps.wa.upsertReaction(row)
+      for (const row of group.amendmentRows) deps.wa.insertAmendment(row, now)
+      for (const wamid of group.settledAmendments) deps.wa.markAmendmentApplied(wamid)
     }
+    for (const row of this.looseAmendments) deps.wa.insertAmendment(row, now)
     for (const row of this.looseStatuses) {
       deps.wa.insertStatus(row, this.statusApplied.has(`${row.wamid}|${row.status}`), now)
     }
@@ -401,5 +551,14 @@ class Batch {
     deps.events.forget(applied)
     if (events.length > 0) deps.events.settleThrough(Math.max(...events.map((e) => e.seq)))
     return mediaQueued
+  }
+}
+
+/** An edit or revoke as the change its message's document takes. */
+function amendmentChange(messageId: string, row: AmendmentRow): AmendmentChange {
+  return {
+    messageId,
+    edit: row.kind === 'edit' ? { text: row.text ?? '', at: row.at, waMessageId: row.wamid } : null,
+    revokedAt: row.kind === 'revoke' ? row.at : null,
   }
 }

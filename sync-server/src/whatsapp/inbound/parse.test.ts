@@ -28,7 +28,12 @@ import {
   REFERENCE_FLOW_RESPONSE,
   REFERENCE_ORDER,
   REFERENCE_REFERRAL,
+  editMessage,
+  legacyNumberChangeMessage,
+  numberChangeMessage,
+  pricedStatus,
   referralText,
+  revokeMessage,
   unsupportedOfType,
 } from '../../../test/helpers/reference-examples.js'
 import {
@@ -103,7 +108,7 @@ describe('parseWebhook', () => {
     )
     expect(voice.message).toMatchObject({
       type: 'audio',
-      text: 'Voice message',
+      text: '',
       media: { voice: true, mimeType: 'audio/ogg; codecs=opus' },
     })
     const doc = fields(
@@ -111,19 +116,19 @@ describe('parseWebhook', () => {
     )
     expect(doc.message).toMatchObject({
       type: 'document',
-      text: 'boleto.pdf',
+      text: '',
       media: { fileName: 'boleto.pdf' },
     })
     expect(fields(videoMessage(WA, { ...media, mime_type: 'video/mp4' })).message).toMatchObject({
       type: 'video',
-      text: 'Video',
+      text: '',
     })
     const sticker = fields(
       stickerMessage(WA, { ...media, mime_type: 'image/webp', animated: true }),
     )
     expect(sticker.message).toMatchObject({
       type: 'sticker',
-      text: 'Sticker',
+      text: '',
       media: { animated: true },
     })
   })
@@ -134,7 +139,7 @@ describe('parseWebhook', () => {
     )
     expect(location.message).toMatchObject({
       type: 'location',
-      text: 'Location: Loja, Rua A',
+      text: '',
       location: { latitude: -23.5, longitude: -46.6, name: 'Loja', address: 'Rua A' },
     })
     const contacts = fields(
@@ -144,7 +149,7 @@ describe('parseWebhook', () => {
     )
     expect(contacts.message).toMatchObject({
       type: 'contacts',
-      text: 'Contact: João',
+      text: '',
       contacts: [{ name: 'João', phones: ['+55 11 5555-0000'] }],
     })
     const button = fields(buttonReplyMessage(WA, { id: 'yes', title: 'Sim' }))
@@ -170,7 +175,7 @@ describe('parseWebhook', () => {
     expect(fields(unsupportedMessage(WA)).message).toMatchObject({
       type: 'unsupported',
       originalType: 'unsupported',
-      text: 'Unsupported message',
+      text: '',
     })
     const order = {
       from: WA,
@@ -304,7 +309,7 @@ describe('the Cloud API reference examples', () => {
     const op = fields(orderMessage(WA, REFERENCE_ORDER, { id: 'wamid.ORDER' }))
     expect(op.message).toMatchObject({
       type: 'order',
-      text: 'Order: 3 items, USD 85.50 – Can you deliver on Saturday?',
+      text: 'Can you deliver on Saturday?',
       order: {
         catalogId: '194836987003835',
         note: 'Can you deliver on Saturday?',
@@ -331,7 +336,7 @@ describe('the Cloud API reference examples', () => {
     const op = fields(flowReplyMessage(WA, { response_json: REFERENCE_FLOW_RESPONSE }))
     expect(op.message).toMatchObject({
       type: 'interactive',
-      text: 'Form answer: Full name: Maria Souza; Delivery date: 2026-12-12',
+      text: '',
       flow: {
         name: 'flow',
         body: 'Sent',
@@ -350,7 +355,7 @@ describe('the Cloud API reference examples', () => {
     const op = fields(flowReplyMessage(WA, { response_json: '{"flow_token": "x", "name": ' }))
     expect(op.message).toMatchObject({
       type: 'interactive',
-      text: 'Form answer: Sent',
+      text: '',
       flow: { fields: [], malformed: true, responseJson: '{"flow_token": "x", "name": ' },
     })
     // Nested answers are shown as JSON rather than "[object Object]".
@@ -385,7 +390,7 @@ describe('the Cloud API reference examples', () => {
       type: 'unsupported',
       originalType: 'unsupported',
       unsupportedType: 'poll',
-      text: 'The customer sent a poll, which WhatsApp does not deliver to the API',
+      text: '',
     })
     expect(JSON.parse(op.message.raw!)).toMatchObject({
       id: 'wamid.POLL',
@@ -460,7 +465,7 @@ describe('the Cloud API reference examples', () => {
     expect(fields(v18).message).toMatchObject({
       type: 'unsupported',
       originalType: 'unknown',
-      text: 'Unsupported message',
+      text: '',
     })
     expect(JSON.parse(fields(v18).message.raw!)).toEqual(v18)
     // Fields we do not know beside a known type change nothing of what is read.
@@ -537,5 +542,93 @@ describe('hostile shapes', () => {
       entry: [{ changes: [{ field: deep, value: {} }] }],
     }
     expect(parseWebhook(payload, { receivedAt: 1 }).notes).toEqual(['change field (array) ignored'])
+  })
+})
+
+describe('customer events, as the Cloud API reference gives them', () => {
+  it('an edit names the original message and brings its new text', () => {
+    const op = one(editMessage(WA, 'wamid.ORIGINAL', { text: 'See you at 3pm' }, { id: 'wamid.E1' }))
+    expect(op).toMatchObject({
+      kind: 'amend',
+      wamid: 'wamid.E1',
+      targetWamid: 'wamid.ORIGINAL',
+      edit: { text: 'See you at 3pm' },
+      sender: { identity: { waId: WA } },
+    })
+  })
+
+  it('an edited caption is the new text of a photo', () => {
+    const image = { id: '99', mime_type: 'image/jpeg', caption: 'The blue one' }
+    expect(one(editMessage(WA, 'wamid.PHOTO', { image }))).toMatchObject({
+      kind: 'amend',
+      targetWamid: 'wamid.PHOTO',
+      edit: { text: 'The blue one' },
+    })
+  })
+
+  it('a revoke names the deleted message and brings no text', () => {
+    expect(one(revokeMessage(WA, 'wamid.GONE', { id: 'wamid.R1' }))).toMatchObject({
+      kind: 'amend',
+      wamid: 'wamid.R1',
+      targetWamid: 'wamid.GONE',
+      edit: null,
+    })
+  })
+
+  it('an edit or revoke it cannot read is kept visible as unsupported, never lost', () => {
+    const broken = { ...editMessage(WA, 'wamid.X', { text: 'x' }), edit: { message: {} } }
+    expect(fields(broken).message).toMatchObject({ type: 'unsupported', originalType: 'edit' })
+    const noTarget = { ...revokeMessage(WA, 'wamid.X'), revoke: {} }
+    expect(fields(noTarget).message).toMatchObject({ type: 'unsupported', originalType: 'revoke' })
+  })
+
+  it('user_changed_number brings the new wa_id and business-scoped user id', () => {
+    const message = numberChangeMessage(WA, {
+      waId: '5511912345678',
+      userId: 'BR.NEW',
+      previousUserId: 'BR.OLD',
+    })
+    const { ops } = parseWebhook(messagesWebhook(business, [], message), options)
+    expect(ops).toEqual([
+      expect.objectContaining({
+        kind: 'identity',
+        newWaId: '5511912345678',
+        newUserId: 'BR.NEW',
+        previousUserId: 'BR.OLD',
+        sender: { identity: { waId: WA, userId: null }, profileName: null },
+      }),
+    ])
+  })
+
+  it('the pre-v12 shape (new_wa_id, customer_changed_number) is read too', () => {
+    expect(one(legacyNumberChangeMessage(WA, '5511900001111'))).toMatchObject({
+      kind: 'identity',
+      newWaId: '5511900001111',
+      newUserId: null,
+    })
+  })
+
+  it('a number change whose new number cannot be read stays visible, with WhatsApp’s sentence', () => {
+    const message = numberChangeMessage(WA, { waId: '1' })
+    expect(fields(message).message).toMatchObject({ type: 'unsupported', originalType: 'system' })
+  })
+
+  it('a status keeps pricing.category and conversation.origin.type', () => {
+    const status = pricedStatus('wamid.OUT', 'sent', WA, {
+      category: 'marketing',
+      origin: 'marketing',
+    })
+    const payload = statusesWebhook(business, [status])
+    expect(parseWebhook(payload, options).ops).toEqual([
+      expect.objectContaining({
+        kind: 'status',
+        status: 'sent',
+        billing: { category: 'marketing', origin: 'marketing' },
+      }),
+    ])
+    const bare = statusesWebhook(business, [statusEvent('wamid.OUT', 'read', WA)])
+    expect(parseWebhook(bare, options).ops[0]).toMatchObject({
+      billing: { category: null, origin: null },
+    })
   })
 })

@@ -2,7 +2,8 @@
  * Webhook payloads → plain operations (messages, reactions, statuses), with no I/O: every entry,
  * change, message and status is visited, anything malformed is skipped with a note (never a
  * body, number or wa_id), and any message type we do not know becomes a visible `unsupported`
- * message. Message and media ids are derived from the wamid, so applying the same delivery twice
+ * message. A message's `text` is only the customer's own words (a text, a caption, a choice): what
+ * a location or an order is gets worded by each reader, in their language, from its fields. Message and media ids are derived from the wamid, so applying the same delivery twice
  * (a redelivery, or a replay after a crash) always names the same message.
  */
 import { createHash } from 'node:crypto'
@@ -22,7 +23,6 @@ import type { WhatsAppIdentity } from '../../store/contacts.js'
 import type { MediaKind } from '../../store/media.js'
 import type { WaStatus } from '../../store/wa-messages.js'
 import { GraphError } from '../graph.js'
-import { summarize } from './summary.js'
 
 export interface InboundSender {
   identity: WhatsAppIdentity
@@ -61,7 +61,37 @@ export type InboundOp =
       /** Null: the reaction was removed. */
       emoji: string | null
     }
-  | { kind: 'status'; wamid: string; status: WaStatus; at: number; error: string | null }
+  | {
+      /** The customer edited (`edit`) or deleted for everyone (`revoke`) an earlier message. */
+      kind: 'amend'
+      sender: InboundSender
+      wamid: string
+      at: number
+      targetWamid: string
+      /** The new text or caption; null for a revoke. */
+      edit: { text: string } | null
+    }
+  | {
+      /** `system` `user_changed_number` (or `user_changed_user_id`): the customer's new identity. */
+      kind: 'identity'
+      sender: InboundSender
+      wamid: string
+      at: number
+      /** The new wa_id (null when only the business-scoped user id changed). */
+      newWaId: string | null
+      newUserId: string | null
+      /** The user id before the change, when WhatsApp names it (`previous_user_id`). */
+      previousUserId: string | null
+    }
+  | {
+      kind: 'status'
+      wamid: string
+      status: WaStatus
+      at: number
+      error: string | null
+      /** `pricing.category` and `conversation.origin.type`, when the status carries them. */
+      billing: { category: string | null; origin: string | null }
+    }
 
 export interface ParseResult {
   ops: InboundOp[]
@@ -209,6 +239,10 @@ function parseMessage(raw: Json, contacts: unknown[], receivedAt: number): Inbou
     const emoji = str(raw.reaction.emoji) ?? null
     return { kind: 'reaction', sender, wamid, at, targetWamid: raw.reaction.message_id, emoji }
   }
+  const amend = amendmentOf(type, raw)
+  if (amend) return { kind: 'amend', sender, wamid, at, ...amend }
+  const identity = type === 'system' && isObject(raw.system) ? identityChange(raw.system) : null
+  if (identity) return { kind: 'identity', sender, wamid, at, ...identity }
   const { fields, media } = messageFields(wamid, type, raw)
   const message = {
     id: messageIdFor(wamid),
@@ -227,6 +261,55 @@ function parseMessage(raw: Json, contacts: unknown[], receivedAt: number): Inbou
   const context = isObject(raw.context) ? str(raw.context.id) : undefined
   return { kind: 'message', sender, wamid, at, quotedWamid: context ?? null, message, media }
 }
+
+/**
+ * `edit` (`edit: {original_message_id, message: {type, text | image | video | document…}}`) and
+ * `revoke` (`revoke: {original_message_id}`), as the Cloud API reference gives them. An edit whose
+ * new text cannot be read is no amendment: it stays visible as an unsupported message.
+ */
+function amendmentOf(
+  type: string,
+  raw: Json,
+): { targetWamid: string; edit: { text: string } | null } | null {
+  const body = raw[type]
+  if (!isObject(body) || !isWamid(body.original_message_id)) return null
+  if (type === 'revoke') return { targetWamid: body.original_message_id, edit: null }
+  if (type !== 'edit' || !isObject(body.message)) return null
+  const message = body.message
+  const kind = str(message.type) ?? (isObject(message.text) ? 'text' : undefined)
+  const content = kind ? message[kind] : undefined
+  if (!isObject(content)) return null
+  const text = kind === 'text' ? content.body : content.caption
+  if (typeof text !== 'string') return null
+  return { targetWamid: body.original_message_id, edit: { text } }
+}
+
+const NUMBER_CHANGES = new Set(['user_changed_number', 'customer_changed_number'])
+
+/**
+ * `system` identity changes. `user_changed_number`: `wa_id` is the new number (before v12 it was
+ * `new_wa_id`, and the type `customer_changed_number`), `user_id` the new business-scoped id when
+ * given. `user_changed_user_id`: only the business-scoped id changed. Anything else is not one.
+ */
+function identityChange(
+  system: Json,
+): { newWaId: string | null; newUserId: string | null; previousUserId: string | null } | null {
+  const type = str(system.type)
+  const newUserId = str(system.user_id) ?? null
+  const previousUserId = str(system.previous_user_id) ?? null
+  if (type && NUMBER_CHANGES.has(type)) {
+    const waId = str(system.wa_id) ?? str(system.new_wa_id) ?? scalarDigits(system.new_wa_id)
+    if (!waId || !/^\d{6,15}$/.test(waId)) return null
+    return { newWaId: waId, newUserId, previousUserId }
+  }
+  if (type === 'user_changed_user_id' && newUserId) {
+    return { newWaId: null, newUserId, previousUserId }
+  }
+  return null
+}
+
+const scalarDigits = (value: unknown): string | undefined =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined
 
 type Fields = Pick<CustomerMessage, 'type' | 'text'> &
   Partial<
@@ -273,14 +356,14 @@ export function messageFields(
     if (str(body.name)) location.name = str(body.name)
     if (str(body.address)) location.address = str(body.address)
     return {
-      fields: { type: 'location', text: summarize.location(location), location },
+      fields: { type: 'location', text: '', location },
       media: null,
     }
   }
   if (type === 'contacts' && Array.isArray(body) && body.length > 0) {
     const contacts = body.filter(isObject).map(sharedContact)
     return {
-      fields: { type: 'contacts', text: summarize.contacts(contacts), contacts },
+      fields: { type: 'contacts', text: '', contacts },
       media: null,
     }
   }
@@ -298,14 +381,14 @@ export function messageFields(
     }
     if (kind === 'nfm_reply' && isObject(reply) && typeof reply.response_json === 'string') {
       const flow = flowReply(reply, reply.response_json)
-      return { fields: { type: 'interactive', text: summarize.flow(flow), flow }, media: null }
+      return { fields: { type: 'interactive', text: '', flow }, media: null }
     }
     return unsupported(`interactive:${kind ?? 'unknown'}`, raw)
   }
   if (type === 'order' && isObject(body)) {
     const order = orderOf(body)
     if (order)
-      return { fields: { type: 'order', text: summarize.order(order), order }, media: null }
+      return { fields: { type: 'order', text: order.note ?? '', order }, media: null }
   }
   if (type === 'button' && isObject(body)) {
     const choice = { id: scalarText(body.payload ?? ''), title: scalarText(body.text ?? '') }
@@ -338,7 +421,7 @@ function mediaFields(
     sha256: sha256 ?? null,
   }
   return {
-    fields: { type: kind as CustomerMessageType, text: summarize.media(kind, ref), media: ref },
+    fields: { type: kind as CustomerMessageType, text: caption ?? '', media: ref },
     media,
   }
 }
@@ -362,12 +445,8 @@ function sharedContact(raw: Json): SharedContact {
 function unsupported(originalType: string, raw: Json): { fields: Fields; media: null } {
   const system = raw.system
   const unsupportedType = isObject(raw.unsupported) ? str(raw.unsupported.type) : undefined
-  const text =
-    originalType === 'system' && isObject(system) && str(system.body)
-      ? String(system.body)
-      : unsupportedType
-        ? summarize.notDelivered(unsupportedType)
-        : summarize.unsupported(originalType)
+  // WhatsApp's own sentence of a system message; readers word the rest from the type.
+  const text = originalType === 'system' && isObject(system) ? (str(system.body) ?? '') : ''
   const fields: Fields = { type: 'unsupported', text, originalType, raw: rawText(raw) }
   if (unsupportedType) fields.unsupportedType = unsupportedType.slice(0, 100)
   return { fields, media: null }
@@ -476,12 +555,21 @@ function parseStatus(raw: Json, receivedAt: number): InboundOp | null {
   const status = typeof raw.status === 'string' ? STATUSES[raw.status] : undefined
   if (!isWamid(wamid) || !status) return null
   const at = timestampMs(raw.timestamp, receivedAt)
+  // `pricing.category` (v18+: `service`, `marketing`, `utility`, `authentication`…) and
+  // `conversation.origin.type`, both kept as WhatsApp names them (short, never a number or text).
+  const pricing = isObject(raw.pricing) ? raw.pricing : undefined
+  const conversation = isObject(raw.conversation) ? raw.conversation : undefined
+  const origin = conversation && isObject(conversation.origin) ? conversation.origin : undefined
   return {
     kind: 'status',
     wamid,
     status,
     at,
     error: status === 'failed' ? failureReason(raw) : null,
+    billing: {
+      category: str(pricing?.category)?.slice(0, 60) ?? null,
+      origin: str(origin?.type)?.slice(0, 60) ?? null,
+    },
   }
 }
 

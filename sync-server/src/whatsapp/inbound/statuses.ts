@@ -25,6 +25,8 @@ export function receiptOf(row: StatusRow): Receipt {
     waMessageId: row.wamid,
     at: row.at,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.billingCategory ? { billingCategory: row.billingCategory } : {}),
+    ...(row.conversationOrigin ? { conversationOrigin: row.conversationOrigin } : {}),
   }
 }
 

@@ -1,8 +1,8 @@
-import type { CustomerMessage } from '@atende/shared'
+import { amendedMessage, factsOf, type CustomerMessage } from '@atende/shared'
 import { expect, test } from 'vitest'
 import { en } from '../../i18n/en'
 import { ptBR } from '../../i18n/pt-br'
-import { formatMoney, richMessageLine } from './rich-message-text'
+import { formatMoney, messageLine, previewLine, richMessageLine } from './rich-message-text'
 
 const base = {
   id: 'm1',
@@ -55,4 +55,68 @@ test('an order, a flow answer and an undeliverable poll as one line each, in bot
   )
   const text = { ...base, type: 'text', text: 'hi' } as CustomerMessage
   expect(richMessageLine(en, 'en', text)).toBeNull()
+})
+
+test('previews from facts read in the reader’s language: a photo, a location, a voice note', () => {
+  const photo = {
+    ...base,
+    type: 'image',
+    text: '',
+    media: { mediaId: 'x', mimeType: 'image/jpeg' },
+  }
+  const place = {
+    ...base,
+    type: 'location',
+    text: '',
+    location: { latitude: 1, longitude: 2, name: 'Loja', address: 'Rua A' },
+  }
+  const voice = {
+    ...base,
+    type: 'audio',
+    text: '',
+    media: { mediaId: 'v', mimeType: 'audio/ogg', voice: true },
+  }
+  const lines = (m: typeof en, locale: 'en' | 'pt-BR') =>
+    [photo, place, voice].map((message) =>
+      previewLine(m, locale, '', factsOf(message as CustomerMessage)),
+    )
+  expect(lines(en, 'en')).toEqual(['Photo', 'Location: Loja, Rua A', 'Voice message'])
+  expect(lines(ptBR, 'pt-BR')).toEqual(['Foto', 'Localização: Loja, Rua A', 'Mensagem de voz'])
+  // A caption is the customer's own words, whatever the language.
+  expect(previewLine(ptBR, 'pt-BR', 'Olha isso', factsOf(photo as CustomerMessage))).toBe(
+    'Olha isso',
+  )
+})
+
+test('a card stored before facts, with its English text, still shows that text', () => {
+  expect(previewLine(ptBR, 'pt-BR', 'Location: Loja', undefined)).toBe('Location: Loja')
+})
+
+test('an old message with an English summary as text reads from its fields in Portuguese', () => {
+  const old = {
+    ...base,
+    type: 'location',
+    text: 'Location: Loja',
+    location: { latitude: 1, longitude: 2, name: 'Loja' },
+  } as CustomerMessage
+  expect(messageLine(ptBR, 'pt-BR', old)).toBe('Localização: Loja')
+  const oldPhoto = {
+    ...base,
+    type: 'image',
+    text: 'Photo',
+    media: { mediaId: 'x', mimeType: 'image/jpeg' },
+  } as CustomerMessage
+  expect(messageLine(ptBR, 'pt-BR', oldPhoto)).toBe('Foto')
+})
+
+test('an edited message previews its new text, a deleted one says so, in both languages', () => {
+  const text = { ...base, type: 'text', text: 'at 2pm' } as CustomerMessage
+  const edited = amendedMessage(text, {
+    edits: [{ text: 'at 3pm', at: 2, waMessageId: 'wamid.e' }],
+  }) as CustomerMessage
+  expect(previewLine(en, 'en', edited.text, factsOf(edited))).toBe('at 3pm (edited)')
+  expect(previewLine(ptBR, 'pt-BR', edited.text, factsOf(edited))).toBe('at 3pm (editada)')
+  const revoked = amendedMessage(text, { revokedAt: 3 }) as CustomerMessage
+  expect(previewLine(en, 'en', revoked.text, factsOf(revoked))).toBe('Deleted by the customer')
+  expect(previewLine(ptBR, 'pt-BR', revoked.text, factsOf(revoked))).toBe('Apagada pelo cliente')
 })

@@ -12,6 +12,8 @@ export function eventLabel(
     actorId: string | null
     agentId: string | null
     status: string | null
+    fromPhone?: string
+    toPhone?: string
   },
   name: (id: string | null) => string,
 ): string {
@@ -24,6 +26,8 @@ export function eventLabel(
       return words.transferred(actor, name(event.agentId))
     case 'status_changed':
       return words.status_changed(actor, statusLabel(m, event.status))
+    case 'number_changed':
+      return numberChangedLabel(m, event)
     default:
       return words[event.type](actor)
   }
@@ -33,4 +37,14 @@ export function eventLabel(
 export function statusLabel(m: Dictionary, status: string | null): string {
   const statuses: Record<string, string> = m.tickets.statuses
   return status === null ? '' : (statuses[status] ?? status)
+}
+
+/** A customer's number change, in the reader's language. */
+export function numberChangedLabel(
+  m: Dictionary,
+  event: { fromPhone?: string; toPhone?: string },
+): string {
+  return event.fromPhone && event.toPhone
+    ? m.message.numberChanged(event.fromPhone, event.toPhone)
+    : m.message.numberChangedPlain
 }
