@@ -150,7 +150,7 @@ describe('checkConversationUpdate', () => {
       (doc: Y.Doc) =>
         appendMessage(
           doc,
-          { ...reply(ana), earlierVersions: [{ text: 'x', at: now }] } as Message,
+          { ...reply(ana), earlierVersions: [{ text: 'x', at: now }] } as unknown as Message,
           'local',
         ),
     ],

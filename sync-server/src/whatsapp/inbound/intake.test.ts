@@ -29,7 +29,7 @@ function setup(apply?: (events: readonly AcceptedEvent[]) => void) {
         applied.push(...batch)
         events.settleThrough(Math.max(...batch.map((event) => event.seq)))
       }
-      return { messages: 0, statuses: 0, reactions: 0, failed: 0 }
+      return { messages: 0, statuses: 0, reactions: 0, amendments: 0, failed: 0 }
     },
   })
   return { db, events, intake, commits, applied }
@@ -82,7 +82,7 @@ describe('createIntake', () => {
         replayed.push(...batch)
         first.events.clearFailed(batch.filter((event) => event.retry).map((event) => event.seq))
         first.events.settleThrough(Math.max(...batch.map((event) => event.seq)))
-        return { messages: 0, statuses: 0, reactions: 0, failed: 0 }
+        return { messages: 0, statuses: 0, reactions: 0, amendments: 0, failed: 0 }
       },
     })
     expect(again.replay()).toBe(2)
@@ -105,7 +105,7 @@ describe('createIntake', () => {
       apply(batch) {
         replayed.push(...batch.map((event) => event.seq))
         events.settleThrough(Math.max(...batch.map((event) => event.seq)))
-        return { messages: 0, statuses: 0, reactions: 0, failed: 0 }
+        return { messages: 0, statuses: 0, reactions: 0, amendments: 0, failed: 0 }
       },
     })
     expect(intake.replay()).toBe(2)
