@@ -25,11 +25,9 @@ import {
   type NoteMessage,
 } from '@atende/shared'
 import type { Page } from 'playwright-core'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
 import { launchBrowser, openPage, signInThroughForm, type TestServer } from '../e2e/helpers.js'
 import { api, fmt, median, ROOT, startAtende } from './lib/process.js'
+import { connect } from './lib/wire.js'
 
 process.setMaxListeners(0) // y-websocket adds a process 'exit' listener per provider
 
@@ -57,17 +55,6 @@ async function signIn(url: string, email: string, password: string): Promise<Ses
   })
   if (!response.ok) throw new Error(`sign-in failed: ${response.status}`)
   return (await response.json()) as Session
-}
-
-function connect(url: string, docName: string, token: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/sync`, docName, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: { token },
-    disableBc: true,
-  })
-  const synced = new Promise<void>((resolve) => provider.once('sync', () => resolve()))
-  return { doc, provider, synced, destroy: () => (provider.destroy(), doc.destroy()) }
 }
 
 function note(authorId: string, text: string, createdAt: number): NoteMessage {

@@ -8,8 +8,6 @@
  *
  *   node --import tsx bench/webhooks.ts          (BURSTS=4 PER_BURST=3000 IN_FLIGHT=32)
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import fs from 'node:fs'
 import http from 'node:http'
 import {
   conversationDocName,
@@ -18,87 +16,32 @@ import {
   readMessages,
   type CustomerMessage,
 } from '@atende/shared'
-import { WebSocket } from 'ws'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
-import { signWebhook } from '../sync-server/src/whatsapp/signature.js'
+import { startFloor } from './lib/floor.js'
+import { adminToken, startAtende } from './lib/process.js'
 import {
-  messagesWebhook,
-  metaJson,
-  newWamid,
-  textMessage,
-  type Business,
-} from '../sync-server/src/whatsapp/simulator/payloads.js'
-import { api, startAtende, startProcess } from './lib/process.js'
+  CHANNEL_ENV,
+  connect,
+  cpuMs,
+  post,
+  quantile,
+  textDelivery,
+  type Delivery,
+} from './lib/wire.js'
 
 const BURSTS = Number(process.env.BURSTS ?? 4)
 const PER_BURST = Number(process.env.PER_BURST ?? 3000)
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 32)
 const CUSTOMERS = 30
-const APP_SECRET = 'bench-app-secret-0123456789abcdef'
-const business: Business = {
-  wabaId: '102290129340398',
-  phoneNumberId: '106540352242922',
-  displayPhoneNumber: '15550783881',
-}
-
-/** The floor: what any webhook receiver must do at the least (child process, `--floor`). */
-function runFloor(): void {
-  const secret = process.env.APP_SECRET!
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const body = Buffer.concat(chunks)
-      const expected = Buffer.from(
-        'sha256=' + createHmac('sha256', secret).update(body).digest('hex'),
-      )
-      const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''))
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.writeHead(401).end()
-        return
-      }
-      try {
-        JSON.parse(body.toString('utf8'))
-      } catch {
-        res.writeHead(400).end()
-        return
-      }
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('EVENT_RECEIVED')
-    })
-  })
-  server.keepAliveTimeout = 60_000
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`floor listening on ${(server.address() as { port: number }).port}\n`)
-  })
-}
-
-interface Delivery {
-  wamid: string
-  body: Buffer
-  signature: string
-}
-
-const waIdOf = (customer: number) => `55119${String(70000000 + customer).padStart(8, '0')}`
 
 function prepareBurst(burst: number): Delivery[] {
   const base = Math.floor(Date.now() / 1000) - 3600 + burst * 100
-  return Array.from({ length: PER_BURST }, (_, i) => {
-    const waId = waIdOf(i % CUSTOMERS)
-    const wamid = newWamid(waId)
-    const message = textMessage(
-      waId,
+  return Array.from({ length: PER_BURST }, (_, i) =>
+    textDelivery(
+      i % CUSTOMERS,
       `Burst ${burst} message ${i}: I would like to know where my order is`,
-      {
-        id: wamid,
-        timestamp: base + Math.floor(i / CUSTOMERS),
-      },
-    )
-    const body = Buffer.from(
-      metaJson(messagesWebhook(business, { waId, name: `Customer ${i % CUSTOMERS}` }, message)),
-    )
-    return { wamid, body, signature: signWebhook(body, APP_SECRET) }
-  })
+      base + Math.floor(i / CUSTOMERS),
+    ),
+  )
 }
 
 interface BurstResult {
@@ -107,42 +50,6 @@ interface BurstResult {
   acknowledged: string[]
   /** The server's CPU time (user + system) per delivery, µs; null where /proc is not there. */
   cpuPerDelivery: number | null
-}
-
-/** CPU time a process has used so far (ms), from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
-  } catch {
-    return null
-  }
-}
-
-function post(agent: http.Agent, port: number, delivery: Delivery): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/webhooks/whatsapp',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': delivery.body.length,
-          'x-hub-signature-256': delivery.signature,
-        },
-      },
-      (response) => {
-        response.resume()
-        response.on('end', () => resolve(response.statusCode ?? 0))
-      },
-    )
-    request.on('error', reject)
-    request.end(delivery.body)
-  })
 }
 
 async function burst(
@@ -176,7 +83,7 @@ async function burst(
   latencies.sort((a, b) => a - b)
   return {
     perSecond: (deliveries.length / elapsed) * 1000,
-    p99: latencies[Math.floor(latencies.length * 0.99)]!,
+    p99: quantile(latencies, 0.99),
     acknowledged,
     cpuPerDelivery:
       cpuBefore === null || cpuAfter === null
@@ -190,17 +97,6 @@ const cpuNote = (result: BurstResult) =>
     ? ''
     : `  server CPU ${result.cpuPerDelivery.toFixed(0).padStart(3)} µs/delivery`
 
-function connect(wsBase: string, name: string, token: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${wsBase}/sync`, name, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: { token },
-    disableBc: true,
-  })
-  const synced = new Promise<void>((resolve) => provider.once('sync', () => resolve()))
-  return { doc, synced, destroy: () => (provider.destroy(), doc.destroy()) }
-}
-
 /** Every acknowledged wamid, looked for in the conversation docs (waits for the apply to finish). */
 async function verify(
   url: string,
@@ -208,15 +104,14 @@ async function verify(
   acknowledged: Set<string>,
 ): Promise<{ found: number; ms: number }> {
   const started = performance.now()
-  const wsBase = url.replace(/^http/, 'ws')
   for (;;) {
-    const inbox = connect(wsBase, INBOX_DOC, token)
+    const inbox = connect(url, INBOX_DOC, token)
     await inbox.synced
     const ids = readInbox(inbox.doc).map((card) => card.id)
     inbox.destroy()
     const found = new Set<string>()
     for (const id of ids) {
-      const conversation = connect(wsBase, conversationDocName(id), token)
+      const conversation = connect(url, conversationDocName(id), token)
       await conversation.synced
       for (const message of readMessages(conversation.doc) as CustomerMessage[])
         found.add(message.waMessageId)
@@ -231,18 +126,8 @@ async function verify(
 }
 
 async function main(): Promise<void> {
-  const ours = await startAtende({
-    WHATSAPP_API_BASE: 'http://127.0.0.1:9/v25.0',
-    WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
-    WHATSAPP_PHONE_NUMBER_ID: business.phoneNumberId,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: 'bench-verify-token',
-  })
-  const floor = await startProcess(
-    ['--conditions=source', '--import', 'tsx', 'bench/webhooks.ts', '--floor'],
-    { APP_SECRET },
-    /floor listening on (\d+)/,
-  )
+  const ours = await startAtende(CHANNEL_ENV)
+  const floor = await startFloor()
   const targets = [
     { label: 'floor (node:http, HMAC + JSON.parse)', port: floor.port, pid: floor.child.pid },
     { label: 'atende (durable intake + documents)', port: ours.port, pid: ours.child.pid },
@@ -262,11 +147,7 @@ async function main(): Promise<void> {
         )
       }
     }
-    const admin = await api<{ token: string }>(ours.url, null, 'POST', '/api/auth/login', {
-      email: 'admin@bench.local',
-      password: 'bench password',
-    })
-    const check = await verify(ours.url, admin.token, acknowledged)
+    const check = await verify(ours.url, await adminToken(ours.url), acknowledged)
 
     console.log(
       `\nwebhook intake: ${BURSTS} bursts of ${PER_BURST} signed deliveries, ${CUSTOMERS} customers, ${IN_FLIGHT} in flight, keep-alive`,
@@ -290,8 +171,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--floor')) runFloor()
-else {
-  await main()
-  process.exit(0)
-}
+await main()
+process.exit(0)

@@ -45,21 +45,27 @@ export function startProcess(
   })
 }
 
-/** Our server, as production runs it but from source, on a free port with a fresh data dir. */
+export interface AtendeOptions {
+  /** Run in this data directory and keep it afterwards (default: a fresh one, removed on stop). */
+  dataDir?: string
+  /** Run the product as `npm start` does (`node scripts/start.js`: built, NODE_ENV=production)
+   * instead of from source through tsx. */
+  built?: boolean
+}
+
+/** Our server on a free port with a fresh data dir: from source, or built as `npm start` runs it. */
 export async function startAtende(
   env: Record<string, string> = {},
+  options: AtendeOptions = {},
 ): Promise<Started & { url: string; dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'))
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'))
+  const profile = process.env.PROFILE_DIR
+    ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROFILE_DIR]
+    : []
   const started = await startProcess(
-    [
-      ...(process.env.PROFILE_DIR
-        ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROFILE_DIR]
-        : []),
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'sync-server/src/main.ts',
-    ],
+    options.built
+      ? ['scripts/start.js']
+      : [...profile, '--conditions=source', '--import', 'tsx', 'sync-server/src/main.ts'],
     {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -77,9 +83,18 @@ export async function startAtende(
     dataDir,
     async stop() {
       await started.stop()
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** Signs in the admin that `startAtende` creates; resolves with its session token. */
+export async function adminToken(url: string): Promise<string> {
+  const { token } = await api<{ token: string }>(url, null, 'POST', '/api/auth/login', {
+    email: 'admin@bench.local',
+    password: 'bench password',
+  })
+  return token
 }
 
 export async function api<T>(
