@@ -165,7 +165,7 @@ export function attachmentRoutes(deps: AttachmentDeps) {
       const verdict = classifyAttachment(declared, bytes, voice)
       if (!verdict.ok) {
         // Nothing is stored or sent: a mismatch says why, in `reason`, for the composer to word.
-        const details = verdict.reason ? { reason: verdict.reason } : {}
+        const details: Record<string, string> = verdict.reason ? { reason: verdict.reason } : {}
         throw new ApiError(verdict.status, verdict.code, verdict.message, {}, details)
       }
       if (caption && (verdict.kind === 'audio' || verdict.kind === 'sticker')) {
