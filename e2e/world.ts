@@ -2,9 +2,17 @@
  * The setup most journeys share: Meta played by the fake (so replies really go out), the real
  * server wired to it, one browser, and helpers to add agents and have a customer write.
  */
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import { api, apiSignIn, launchBrowser, startServer, type TestServer } from './helpers.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  startServer,
+  type TestServer,
+} from './helpers.js'
 
 export interface World {
   meta: FakeMeta
@@ -87,4 +95,24 @@ export async function customerWrites(
   )
   if (response.status !== 200) throw new Error(`the webhook answered ${response.status}`)
   return started.conversation.id
+}
+
+/**
+ * A fresh browser context signed in as `agent` (through the form, in `locale`'s words), on the
+ * conversation `conversationId` once its header names `customer`.
+ */
+export async function openConversationAs(
+  world: World,
+  agent: Credentials,
+  conversationId: string,
+  customer: Customer,
+  locale = 'en-US',
+): Promise<Page> {
+  const { page } = await openPage(world.browser, { locale })
+  const labels =
+    locale === 'pt-BR' ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' } : undefined
+  await signInThroughForm(page, world.server, labels, agent)
+  await page.goto(`${world.server.url}/inbox/${conversationId}`)
+  await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
+  return page
 }
