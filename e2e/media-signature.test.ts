@@ -74,7 +74,9 @@ test("a customer's photo that is really a web page shows only as a labelled down
   expect(await bubble.locator('img, video, audio').count()).toBe(0)
   await page.context().close()
 
-  const pt = await openConversationAs(world, ana, conversationId, customer, 'pt-BR')
+  const pt = await openConversationAs(world, ana, conversationId, customer, {
+    locale: 'pt-BR',
+  })
   await pt
     .locator('article', { hasText: 'Meu recibo' })
     .getByRole('link', { name: /Baixar arquivo — o conteúdo não corresponde ao tipo/ })

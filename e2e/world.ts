@@ -10,6 +10,7 @@ import {
   launchBrowser,
   openPage,
   signInThroughForm,
+  type OpenPageOptions,
   startServer,
   type TestServer,
 } from './helpers.js'
@@ -98,19 +99,22 @@ export async function customerWrites(
 }
 
 /**
- * A fresh browser context signed in as `agent` (through the form, in `locale`'s words), on the
- * conversation `conversationId` once its header names `customer`.
+ * A fresh browser context signed in as `agent` (through the form, in the words of the page's
+ * locale, `en-US` or `pt-BR`), on the conversation `conversationId` once its header names
+ * `customer`.
  */
 export async function openConversationAs(
   world: World,
   agent: Credentials,
   conversationId: string,
   customer: Customer,
-  locale = 'en-US',
+  options: OpenPageOptions = {},
 ): Promise<Page> {
-  const { page } = await openPage(world.browser, { locale })
+  const { page } = await openPage(world.browser, options)
   const labels =
-    locale === 'pt-BR' ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' } : undefined
+    options.locale === 'pt-BR'
+      ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' }
+      : undefined
   await signInThroughForm(page, world.server, labels, agent)
   await page.goto(`${world.server.url}/inbox/${conversationId}`)
   await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
