@@ -2,9 +2,18 @@
  * The setup most journeys share: Meta played by the fake (so replies really go out), the real
  * server wired to it, one browser, and helpers to add agents and have a customer write.
  */
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import { api, apiSignIn, launchBrowser, startServer, type TestServer } from './helpers.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  type OpenPageOptions,
+  startServer,
+  type TestServer,
+} from './helpers.js'
 
 export interface World {
   meta: FakeMeta
@@ -87,4 +96,27 @@ export async function customerWrites(
   )
   if (response.status !== 200) throw new Error(`the webhook answered ${response.status}`)
   return started.conversation.id
+}
+
+/**
+ * A fresh browser context signed in as `agent` (through the form, in the words of the page's
+ * locale, `en-US` or `pt-BR`), on the conversation `conversationId` once its header names
+ * `customer`.
+ */
+export async function openConversationAs(
+  world: World,
+  agent: Credentials,
+  conversationId: string,
+  customer: Customer,
+  options: OpenPageOptions = {},
+): Promise<Page> {
+  const { page } = await openPage(world.browser, options)
+  const labels =
+    options.locale === 'pt-BR'
+      ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' }
+      : undefined
+  await signInThroughForm(page, world.server, labels, agent)
+  await page.goto(`${world.server.url}/inbox/${conversationId}`)
+  await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
+  return page
 }

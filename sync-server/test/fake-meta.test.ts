@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGraphClient, GraphError, type WhatsAppChannel } from '../src/whatsapp/graph.js'
 import { isValidSignature } from '../src/whatsapp/signature.js'
+import { HTML_PAGE, png } from './helpers/media-samples.js'
 import { startFakeMeta, textMessage, metaJson, type FakeMeta } from './helpers/fake-meta.js'
 
 let meta: FakeMeta
@@ -54,7 +55,7 @@ describe('the Graph client against the fake', () => {
   })
 
   it('uploads media and sends it by id; an unknown media id is refused', async () => {
-    const bytes = new Uint8Array([1, 2, 3, 4])
+    const bytes = png(64) as Uint8Array<ArrayBuffer>
     const { id } = await client.uploadMedia(
       new Blob([bytes], { type: 'image/png' }),
       'image/png',
@@ -64,13 +65,24 @@ describe('the Graph client against the fake', () => {
       id,
       mimeType: 'image/png',
       fileName: 'a.png',
-      size: 4,
+      size: 64,
     })
     await client.send('5511987654321', { type: 'image', image: { id, caption: 'here' } })
     const err = await client
       .send('5511987654321', { type: 'image', image: { id: '999' } })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 100 })
+  })
+
+  it('refuses an upload whose content does not match its type, as Meta does', async () => {
+    const before = meta.uploads.length
+    const err = await client
+      .uploadMedia(new Blob([HTML_PAGE as Uint8Array<ArrayBuffer>]), 'application/pdf', 'x.pdf')
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(GraphError)
+    expect(err).toMatchObject({ code: 131053, retryable: false })
+    expect((err as GraphError).message).toMatch(/does not match application\/pdf \(markup\)/)
+    expect(meta.uploads).toHaveLength(before)
   })
 
   it('downloads a customer’s media in two steps; sha256 matches', async () => {

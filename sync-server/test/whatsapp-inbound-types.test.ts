@@ -51,7 +51,7 @@ async function mediaStatus(conversationId: string, mediaId: string, status: stri
 
 describe('inbound message types', () => {
   const waId = '5511980000001'
-  const jpeg = randomBytes(2048)
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2044)])
   const pdf = Buffer.from('%PDF-1.4 fake document')
   let conversationId: string
   let messages: CustomerMessage[]

@@ -4,10 +4,10 @@
  * Chrome voice recording (WebM/Opus) goes out as an OGG/Opus voice note.
  */
 import http from 'node:http'
-import type { AgentMessage } from '@atende/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jpeg, pdf, webmOpus } from './helpers/media-samples.js'
 import {
+  attach,
   openConversation,
   openDoc,
   receiptIn,
@@ -24,33 +24,6 @@ afterAll(async () => {
 })
 
 const MB = 1024 * 1024
-
-async function attach(
-  conversationId: string,
-  file: { bytes: Uint8Array; type: string; name: string },
-  fields: Record<string, string> = {},
-): Promise<{
-  status: number
-  body: { message?: AgentMessage; error?: { code: string; message: string } }
-}> {
-  const form = new FormData()
-  form.set(
-    'file',
-    new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }),
-    file.name,
-  )
-  form.set('clientMessageId', fields.clientMessageId ?? crypto.randomUUID())
-  for (const [name, value] of Object.entries(fields)) form.set(name, value)
-  const response = await fetch(
-    `${world.server.url}/api/conversations/${conversationId}/attachments`,
-    {
-      method: 'POST',
-      headers: { authorization: `Bearer ${world.ana.token}` },
-      body: form,
-    },
-  )
-  return { status: response.status, body: (await response.json()) as never }
-}
 
 /** Sends only the headers of a POST announcing `length` bytes, and reads the answer. */
 function headersOnly(path: string, length: number): Promise<{ status: number; body: string }> {
@@ -79,14 +52,18 @@ function headersOnly(path: string, length: number): Promise<{ status: number; bo
 describe('attachments', () => {
   it('refuses files WhatsApp would refuse, with 413/415 JSON and a clear message', async () => {
     const { id } = await openConversation(world)
-    const big = await attach(id, { bytes: jpeg(6 * MB), type: 'image/jpeg', name: 'big.jpg' })
+    const big = await attach(world, id, {
+      bytes: jpeg(6 * MB),
+      type: 'image/jpeg',
+      name: 'big.jpg',
+    })
     expect(big).toEqual({
       status: 413,
       body: {
         error: { code: 'file_too_large', message: 'JPEG images may be at most 5 MB on WhatsApp' },
       },
     })
-    const over = await attach(id, {
+    const over = await attach(world, id, {
       bytes: pdf(20 * MB + 1),
       type: 'application/pdf',
       name: 'huge.pdf',
@@ -102,7 +79,7 @@ describe('attachments', () => {
     expect(JSON.parse(announced.body)).toEqual({
       error: { code: 'file_too_large', message: 'Attachments may be at most 20 MB' },
     })
-    const gif = await attach(id, {
+    const gif = await attach(world, id, {
       bytes: new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]),
       type: 'image/gif',
       name: 'a.gif',
@@ -111,6 +88,7 @@ describe('attachments', () => {
     expect(gif.body.error?.code).toBe('unsupported_file_type')
     expect(gif.body.error?.message).toMatch(/^WhatsApp does not accept image\/gif/)
     const noId = await attach(
+      world,
       id,
       { bytes: jpeg(), type: 'image/jpeg', name: 'a.jpg' },
       { clientMessageId: 'nope' },
@@ -124,6 +102,7 @@ describe('attachments', () => {
     const bytes = jpeg(300 * 1024)
     const clientMessageId = crypto.randomUUID()
     const attached = await attach(
+      world,
       id,
       { bytes, type: 'image/jpeg', name: 'recibo.jpg' },
       { caption: 'Seu recibo', clientMessageId },
@@ -168,6 +147,7 @@ describe('attachments', () => {
   it('sends a Chrome voice recording (WebM/Opus) as an OGG/Opus voice note', async () => {
     const { id, waId } = await openConversation(world)
     const attached = await attach(
+      world,
       id,
       { bytes: webmOpus(50).bytes, type: 'audio/webm;codecs=opus', name: 'blob' },
       { voice: 'true' },

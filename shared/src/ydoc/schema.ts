@@ -10,11 +10,23 @@ import { isUuid, type ConversationId } from '../model/ids.js'
  *   - `Y.Array 'messages'`: Message objects, immutable, appended;
  *   - `Y.Map 'receipts'`: message id -> Receipt (server only);
  *   - `Y.Map 'reactions'`: `<messageId>|<reactor>` -> { messageId, emoji, by, at } (server only);
- *   - `Y.Map 'media'`: media id -> { status: 'pending' | 'ready' | 'failed', error? } (server only);
+ *   - `Y.Map 'media'`: media id -> MediaEntry (server only);
  *   - `Y.Map 'amendments'`: message id -> MessageAmendment, the customer's edits and deletion of
  *     that message (server only; clients may write nothing but new messages).
  */
 export const INBOX_DOC = 'inbox'
+
+/** Where the server's copy of a file stands, in a conversation's `media` map. */
+export interface MediaEntry {
+  status: 'pending' | 'ready' | 'failed'
+  /** Why the last download failed (while retries remain, or for good). */
+  error?: string
+  /**
+   * A customer's file whose content does not match its declared type (a `MediaMismatchReason`,
+   * e.g. 'markup'): kept, but offered only as a download, never previewed or played.
+   */
+  mismatch?: string
+}
 export const CONVERSATION_DOC_PREFIX = 'conversation:'
 
 export const INBOX_KEYS = { conversations: 'conversations' } as const

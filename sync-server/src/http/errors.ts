@@ -16,6 +16,8 @@ export class ApiError extends HTTPException {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields for the error object, e.g. a content mismatch's `reason`. */
+    readonly details: Record<string, string> = {},
   ) {
     super(status, { message })
   }
@@ -43,11 +45,13 @@ interface ErrorBody {
   code: string
   message: string
   headers?: Record<string, string>
+  details?: Record<string, string>
 }
 
 function describe(err: unknown): ErrorBody | null {
   if (err instanceof ApiError) {
-    return { status: err.status, code: err.code, message: err.message, headers: err.headers }
+    const { status, code, message, headers, details } = err
+    return { status, code, message, headers, details }
   }
   if (err instanceof AccountError) {
     return { status: ACCOUNT_STATUS[err.code], code: err.code, message: err.message }
@@ -71,7 +75,7 @@ function describe(err: unknown): ErrorBody | null {
 
 export function errorResponse(c: Context, body: ErrorBody): Response {
   for (const [name, value] of Object.entries(body.headers ?? {})) c.header(name, value)
-  return c.json({ error: { code: body.code, message: body.message } }, body.status)
+  return c.json({ error: { ...body.details, code: body.code, message: body.message } }, body.status)
 }
 
 /** `app.onError`: typed errors keep their status; the rest become a logged 500. */

@@ -21,6 +21,8 @@ export interface CustomerMediaRow {
   attempts: number
   nextAttemptAt: number | null
   error: string | null
+  /** Why the downloaded bytes do not match `mimeType` (served as a download only), or null. */
+  mismatch: string | null
 }
 
 /** What the media route needs to serve any stored file, customer's or agent's. */
@@ -33,12 +35,17 @@ export interface ServableMedia {
   status: MediaStatus
   /** Absolute, or relative to DATA_DIR/media; null for the default place (`<id>`). */
   path: string | null
+  /** Content that does not match its type: served as an octet-stream download, never inline. */
+  mismatch?: string | null
 }
 
 export interface MediaStore {
   /** Inserts a pending download, due now; ignored when the id exists. */
   insertPending(
-    row: Omit<CustomerMediaRow, 'status' | 'attempts' | 'nextAttemptAt' | 'error' | 'size'>,
+    row: Omit<
+      CustomerMediaRow,
+      'status' | 'attempts' | 'nextAttemptAt' | 'error' | 'size' | 'mismatch'
+    >,
     now: number,
   ): void
   get(id: string): CustomerMediaRow | undefined
@@ -46,7 +53,8 @@ export interface MediaStore {
   due(now: number, limit: number): CustomerMediaRow[]
   /** When the next download is due, or null. */
   nextDueAt(): number | null
-  markReady(id: string, size: number, now: number): void
+  /** Downloaded; `mismatch` says why its content does not match its type (null: it does). */
+  markReady(id: string, size: number, now: number, mismatch?: string | null): void
   /** A failed attempt: retried at `nextAttemptAt`, or never again when null. */
   markFailed(
     id: string,
@@ -116,7 +124,7 @@ export function unlinkMediaFiles(files: readonly string[]): Unlinked {
 
 const COLUMNS = `id, conversation_id AS conversationId, message_id AS messageId,
   wa_media_id AS waMediaId, kind, mime_type AS mimeType, file_name AS fileName, sha256, size,
-  status, attempts, next_attempt_at AS nextAttemptAt, error`
+  status, attempts, next_attempt_at AS nextAttemptAt, error, mismatch`
 
 export function createMediaStore(db: Db): MediaStore {
   const insert = db.prepare(
@@ -136,9 +144,9 @@ export function createMediaStore(db: Db): MediaStore {
   const nextDue = db.prepare<[], { at: number | null }>(
     'SELECT min(next_attempt_at) AS at FROM customer_media WHERE next_attempt_at IS NOT NULL',
   )
-  const ready = db.prepare<[number, number, string]>(
-    `UPDATE customer_media SET status = 'ready', size = ?, error = NULL, next_attempt_at = NULL,
-       attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+  const ready = db.prepare<[number, string | null, number, string]>(
+    `UPDATE customer_media SET status = 'ready', size = ?, mismatch = ?, error = NULL,
+       next_attempt_at = NULL, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
   )
   const failed = db.prepare<[string, number, number | null, number, string]>(
     `UPDATE customer_media SET status = 'failed', error = ?, attempts = ?, next_attempt_at = ?,
@@ -222,14 +230,14 @@ export function createMediaStore(db: Db): MediaStore {
     get: (id) => byId.get(id),
     due: (now, limit) => due.all(now, limit),
     nextDueAt: () => nextDue.get()?.at ?? null,
-    markReady: (id, size, now) => void ready.run(size, now, id),
+    markReady: (id, size, now, mismatch = null) => void ready.run(size, mismatch, now, id),
     markFailed: (id, error, attempts, nextAttemptAt, now) =>
       void failed.run(error, attempts, nextAttemptAt, now, id),
     servable(id) {
       const row = byId.get(id)
       if (row) {
-        const { kind, mimeType, fileName, size, status } = row
-        return { id, kind, mimeType, fileName, size, status, path: null }
+        const { kind, mimeType, fileName, size, status, mismatch } = row
+        return { id, kind, mimeType, fileName, size, status, path: null, mismatch }
       }
       return agentMedia?.(id)
     },

@@ -12,6 +12,7 @@ import { outboxRecipient } from './migrations/010-outbox-recipient.js'
 import { auditLog } from './migrations/011-audit-log.js'
 import { conversationSources } from './migrations/012-conversation-sources.js'
 import { signInAlerts } from './migrations/013-sign-in-alerts.js'
+import { mediaMismatch } from './migrations/014-media-mismatch.js'
 import { waAmendments } from './migrations/015-wa-amendments.js'
 
 export interface Migration {
@@ -106,5 +107,6 @@ export const MIGRATIONS: Migration[] = [
   auditLog,
   conversationSources,
   signInAlerts,
+  mediaMismatch,
   waAmendments,
 ]

@@ -1,6 +1,7 @@
 /**
  * Tiny media files for attachment tests, built byte by byte: the headers our type checks read
- * (and, for WebM/Opus, a real Matroska structure as Chrome's MediaRecorder writes it).
+ * (and, for WebM/Opus, a real Matroska structure as Chrome's MediaRecorder writes it). Office
+ * samples are real containers: see office-samples.ts.
  */
 export const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0))
 
@@ -39,6 +40,7 @@ export function mp4(size = 4096, brand = 'isom'): Uint8Array {
 export function oggOpus(size = 4096, codec: 'opus' | 'vorbis' = 'opus'): Uint8Array {
   const bytes = new Uint8Array(size)
   bytes.set([...ascii('OggS'), 0, 2])
+  bytes[26] = 1 // one segment in the page's table, then the packet
   bytes.set(codec === 'opus' ? ascii('OpusHead') : [1, ...ascii('vorbis')], 28)
   return bytes
 }
@@ -118,3 +120,43 @@ export function webmOpus(
   ]
   return { bytes: new Uint8Array(bytes), packets: opus }
 }
+
+/** A complete one-page PDF, as small as a valid one gets. */
+export function minimalPdf(): Uint8Array {
+  return new TextEncoder().encode(
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n' +
+      '2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+      '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n' +
+      'trailer<</Root 1 0 R>>\n%%EOF\n',
+  )
+}
+
+/** ADTS AAC: sync word, MPEG-4, layer 00, no CRC. */
+export function aac(size = 1024): Uint8Array {
+  const bytes = new Uint8Array(size)
+  bytes.set([0xff, 0xf1, 0x50, 0x80])
+  return bytes
+}
+
+export function amr(size = 512): Uint8Array {
+  const bytes = new Uint8Array(size)
+  bytes.set(ascii('#!AMR\n'))
+  return bytes
+}
+
+/** An MP3 frame header (MPEG-1 layer III, 128 kbit/s, 44.1 kHz), or an ID3 tag first. */
+export function mp3(size = 1024, id3 = false): Uint8Array {
+  const bytes = new Uint8Array(size)
+  bytes.set(id3 ? [...ascii('ID3'), 4, 0, 0, 0, 0, 0, 0] : [0xff, 0xfb, 0x90, 0x64])
+  return bytes
+}
+
+export const text = (content: string) => new TextEncoder().encode(content)
+
+/** What an attacker would dress up as a PDF or a picture. */
+export const HTML_PAGE = text(
+  '<!DOCTYPE html>\n<html><body><script>alert(document.cookie)</script></body></html>\n',
+)
+export const SVG_IMAGE = text(
+  '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+)

@@ -4,6 +4,7 @@
  */
 import {
   conversationDocName,
+  type AgentMessage,
   conversationParts,
   type AgentId,
   type MessageId,
@@ -133,3 +134,34 @@ export async function receiptIn(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export interface AttachAnswer {
+  status: number
+  body: { message?: AgentMessage; error?: { code: string; message: string; reason?: string } }
+}
+
+/** POSTs a file to a conversation's attachments as Ana (multipart, a fresh clientMessageId). */
+export async function attach(
+  world: World,
+  conversationId: string,
+  file: { bytes: Uint8Array; type: string; name: string },
+  fields: Record<string, string> = {},
+): Promise<AttachAnswer> {
+  const form = new FormData()
+  form.set(
+    'file',
+    new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }),
+    file.name,
+  )
+  form.set('clientMessageId', fields.clientMessageId ?? crypto.randomUUID())
+  for (const [name, value] of Object.entries(fields)) form.set(name, value)
+  const response = await fetch(
+    `${world.server.url}/api/conversations/${conversationId}/attachments`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.ana.token}` },
+      body: form,
+    },
+  )
+  return { status: response.status, body: (await response.json()) as never }
+}

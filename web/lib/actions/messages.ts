@@ -124,6 +124,8 @@ export class UploadFailed extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** A `content_mismatch`'s reason (e.g. 'markup'), for the composer to word. */
+    readonly reason?: string,
   ) {
     super(message)
   }
@@ -176,14 +178,18 @@ export function uploadAttachment(
       }
       let code = 'unexpected'
       let message = `HTTP ${xhr.status}`
+      let reason: string | undefined
       try {
-        const body = JSON.parse(xhr.responseText) as { error?: { code?: string; message?: string } }
+        const body = JSON.parse(xhr.responseText) as {
+          error?: { code?: string; message?: string; reason?: string }
+        }
         code = body.error?.code ?? code
         message = body.error?.message ?? message
+        reason = body.error?.reason
       } catch {
         // Not JSON: keep the status.
       }
-      reject(new UploadFailed(xhr.status, code, message))
+      reject(new UploadFailed(xhr.status, code, message, reason))
     }
     xhr.onerror = () =>
       reject(new UploadFailed(0, 'unreachable', 'The server could not be reached'))

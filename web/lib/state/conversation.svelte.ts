@@ -4,6 +4,7 @@ import {
   conversationParts,
   type ConversationId,
   type ConversationMeta,
+  type MediaEntry,
   type Message,
   type MessageAmendment,
   type Receipt,
@@ -25,11 +26,8 @@ export interface Reaction {
   at: number
 }
 
-/** One entry of the `media` map: where our copy of a file stands. */
-export interface MediaStatus {
-  status: 'pending' | 'ready' | 'failed'
-  error?: string
-}
+/** One entry of the `media` map: where our copy of a file stands, and whether it matched. */
+export type MediaStatus = MediaEntry
 
 /**
  * One conversation document, read live for the thread: messages, meta, receipts, reactions and

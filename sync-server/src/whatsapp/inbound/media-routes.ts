@@ -1,8 +1,9 @@
 /**
  * `GET /api/media/:mediaId` (behind the session): a stored file, customer's or agent's, with its
  * own Content-Type, `nosniff`, a sandboxing CSP, and `Content-Disposition: attachment` for
- * documents and for any type a browser could run. Single byte ranges are honoured (audio and video
- * seeking).
+ * documents and for any type a browser could run. A customer's file whose content does not match
+ * its type is served only as `application/octet-stream`, as an attachment. Single byte ranges are
+ * honoured (audio and video seeking).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -40,10 +41,10 @@ export interface MediaRouteDeps {
 
 /** `attachment`/`inline` with an ASCII fallback name and the UTF-8 one. */
 export function contentDisposition(
-  media: Pick<ServableMedia, 'kind' | 'mimeType' | 'fileName' | 'id'>,
+  media: Pick<ServableMedia, 'kind' | 'mimeType' | 'fileName' | 'id' | 'mismatch'>,
 ): string {
   const base = media.mimeType.split(';')[0]!.trim().toLowerCase()
-  const inline = media.kind !== 'document' && INLINE.has(base)
+  const inline = media.kind !== 'document' && INLINE.has(base) && !media.mismatch
   const name = media.fileName || media.id
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
   return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
@@ -90,7 +91,8 @@ export function mediaRoutes(deps: MediaRouteDeps): Hono<AuthEnv> {
       throw new ApiError(404, 'not_found', 'The file is missing')
     }
     const headers: Record<string, string> = {
-      'Content-Type': MIME.test(media.mimeType) ? media.mimeType : 'application/octet-stream',
+      'Content-Type':
+        MIME.test(media.mimeType) && !media.mismatch ? media.mimeType : 'application/octet-stream',
       'X-Content-Type-Options': 'nosniff',
       'Content-Disposition': contentDisposition(media),
       'Content-Security-Policy': "default-src 'none'; sandbox",

@@ -10,11 +10,21 @@
  *
  * A download whose row vanished meanwhile (its conversation was deleted) keeps no file, and
  * `start()` sweeps the directory of files no row names (see `MediaStore.sweep`).
+ *
+ * A file whose content does not match its declared type (an "image/jpeg" that is a web page) is
+ * kept, so nothing the customer sent is lost, but marked `mismatch` in its row and its media
+ * entry: the media route then serves it only as an octet-stream download.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { conversationDocName, ORIGIN } from '@atende/shared'
+import {
+  checkMediaSignature,
+  conversationDocName,
+  ORIGIN,
+  type MediaEntry,
+  type MediaMismatchReason,
+} from '@atende/shared'
 import type { Logger } from '../../log.js'
 import type { CustomerMediaRow, MediaStore } from '../../store/media.js'
 import type { DocManager } from '../../sync/docs.js'
@@ -56,6 +66,15 @@ export function sha256Matches(bytes: Uint8Array, expected: string): boolean {
     ? Buffer.from(given, 'hex')
     : Buffer.from(given, 'base64')
   return wanted.length === digest.length && wanted.equals(digest)
+}
+
+/**
+ * Why a customer's file does not match its declared type, or null when it does. A type with no
+ * signature check (a document of any other kind) is not judged: it is served as a download anyway.
+ */
+export function contentMismatch(bytes: Uint8Array, mimeType: string): MediaMismatchReason | null {
+  const check = checkMediaSignature(bytes, mimeType)
+  return check.ok || check.reason === 'unsupported_type' ? null : check.reason
 }
 
 export function mediaFile(dir: string, id: string): string {
@@ -130,8 +149,10 @@ export function createMediaFetcher(deps: MediaFetcherDeps) {
         return
       }
       if (!running) return
-      store.markReady(row.id, bytes.byteLength, Date.now())
-      setStatus(row, { status: 'ready' })
+      const mismatch = contentMismatch(bytes, row.mimeType)
+      store.markReady(row.id, bytes.byteLength, Date.now(), mismatch)
+      setStatus(row, mismatch ? { status: 'ready', mismatch } : { status: 'ready' })
+      if (mismatch) log.warn('media content does not match its type', { mediaId: row.id, mismatch })
       log.debug('media downloaded', { mediaId: row.id, bytes: bytes.byteLength })
     } catch (err) {
       if (!running) return
@@ -163,10 +184,7 @@ export function createMediaFetcher(deps: MediaFetcherDeps) {
     return result
   }
 
-  function setStatus(
-    row: CustomerMediaRow,
-    entry: { status: 'ready' | 'failed'; error?: string },
-  ): void {
+  function setStatus(row: CustomerMediaRow, entry: MediaEntry): void {
     try {
       docs.get(conversationDocName(row.conversationId)).transact((doc) => {
         doc.getMap('media').set(row.id, entry)

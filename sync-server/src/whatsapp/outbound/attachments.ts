@@ -1,6 +1,7 @@
 /**
  * Agent attachments: `POST /conversations/:id/attachments` (multipart: file, caption?, voice?,
- * replyTo?, clientMessageId). The file is checked (type and size, see media-types.ts), stored under
+ * replyTo?, clientMessageId). The file is checked (type, content and size, see media-types.ts: a
+ * mismatch is a 415 `content_mismatch` with its `reason`, and nothing is kept), stored under
  * DATA_DIR/media/<mediaId>, and an agent message with a MediaRef is appended in the agent's name
  * (origin 'server'); the outbox uploads it to Meta and sends it by id.
  */
@@ -11,6 +12,7 @@ import {
   conversationParts,
   isUuid,
   newId,
+  sniffMediaType,
   type AgentId,
   type AgentMessage,
   type MediaRef,
@@ -28,7 +30,7 @@ import {
   conversationIdOf,
   existingAgentMessage,
 } from './conversation-doc.js'
-import { classifyAttachment, MAX_ATTACHMENT_BYTES, sniffMime } from './media-types.js'
+import { classifyAttachment, MAX_ATTACHMENT_BYTES } from './media-types.js'
 import type { MediaKind } from './payload.js'
 import type { AttachmentFile } from './sender.js'
 import { webmToOgg } from './webm-opus.js'
@@ -153,7 +155,7 @@ export function attachmentRoutes(deps: AttachmentDeps) {
       let declared = file.type
       // Browsers (Chrome, Edge) record voice as WebM/Opus, which WhatsApp refuses: the same Opus
       // packets are rewrapped as OGG/Opus, which it plays as a voice note. Other WebM is refused.
-      if (sniffMime(bytes) === 'webm') {
+      if (sniffMediaType(bytes) === 'video/webm') {
         const ogg = webmToOgg(bytes)
         if (ogg) {
           bytes = ogg
@@ -161,7 +163,11 @@ export function attachmentRoutes(deps: AttachmentDeps) {
         }
       }
       const verdict = classifyAttachment(declared, bytes, voice)
-      if (!verdict.ok) throw new ApiError(verdict.status, verdict.code, verdict.message)
+      if (!verdict.ok) {
+        // Nothing is stored or sent: a mismatch says why, in `reason`, for the composer to word.
+        const details: Record<string, string> = verdict.reason ? { reason: verdict.reason } : {}
+        throw new ApiError(verdict.status, verdict.code, verdict.message, {}, details)
+      }
       if (caption && (verdict.kind === 'audio' || verdict.kind === 'sticker')) {
         throw new ApiError(
           400,

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import { DOCX, XLSX } from '@atende/shared'
 import {
+  HTML_PAGE,
   jpeg,
+  minimalPdf,
   mp4,
   oggOpus,
   pdf,
   png,
+  SVG_IMAGE,
   webmOpus,
   webp,
 } from '../../../test/helpers/media-samples.js'
+import { ole, ooxml } from '../../../test/helpers/office-samples.js'
 import { classifyAttachment, normalizeMime } from './media-types.js'
 
 const MB = 1024 * 1024
@@ -92,7 +97,11 @@ describe('classifyAttachment', () => {
     })
     expect(classifyAttachment('image/jpeg', new Uint8Array(100).fill(1), false)).toMatchObject({
       status: 415,
-      message: 'The file is not a valid image/jpeg file: its content does not match its type',
+      code: 'content_mismatch',
+      reason: 'no_signature',
+      message:
+        'The file is not a valid image/jpeg file: its content does not match its type ' +
+        '(it does not start the way such a file does)',
     })
     expect(classifyAttachment('audio/ogg', oggOpus(4096, 'vorbis'), false)).toMatchObject({
       status: 415,
@@ -106,6 +115,29 @@ describe('classifyAttachment', () => {
       message: 'A voice note must be OGG/Opus or AAC audio',
     })
     expect(classifyAttachment('text/plain', new Uint8Array(), false)).toMatchObject({ status: 415 })
+  })
+
+  it('refuses documents whose content is not what they are declared as, saying why', () => {
+    const refused = (declared: string, bytes: Uint8Array) => {
+      const verdict = classifyAttachment(declared, bytes, false)
+      return verdict.ok ? 'accepted' : `${verdict.status} ${verdict.code} ${verdict.reason}`
+    }
+    expect(refused('application/pdf', HTML_PAGE)).toBe('415 content_mismatch markup')
+    expect(refused('application/pdf', SVG_IMAGE)).toBe('415 content_mismatch markup')
+    expect(refused('text/plain', HTML_PAGE)).toBe('415 content_mismatch markup')
+    expect(refused(DOCX, ooxml('excel'))).toBe('415 content_mismatch other_office')
+    expect(refused('application/msword', new Uint8Array(64).fill(9))).toBe(
+      '415 content_mismatch not_office',
+    )
+    expect(refused('audio/ogg', oggOpus(4096, 'vorbis'))).toBe('415 content_mismatch not_opus')
+    expect(refused(DOCX, ooxml('word'))).toBe('accepted')
+    expect(refused('application/vnd.ms-excel', ole('Workbook'))).toBe('accepted')
+    expect(refused('application/pdf', minimalPdf())).toBe('accepted')
+    // A vague declared type: the bytes name the document.
+    expect(classifyAttachment('application/octet-stream', ooxml('excel'), false)).toMatchObject({
+      ok: true,
+      mimeType: XLSX,
+    })
   })
 
   it('normalizes declared types', () => {

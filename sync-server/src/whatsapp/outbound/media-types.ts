@@ -1,8 +1,16 @@
 /**
  * What an agent may attach: the file types WhatsApp accepts, each within its own size limit and
  * our 20 MB cap. The bytes decide for media (a browser's declared type is often vague or wrong):
- * a file that says it is a JPEG but is not is refused here rather than by WhatsApp later.
+ * a file that says it is a JPEG but is not is refused here rather than by WhatsApp later. Documents
+ * keep their declared type, and their content must match it (the shared `checkMediaSignature`):
+ * a web page named x.pdf is refused, never sent to a customer as a PDF.
  */
+import {
+  checkMediaSignature,
+  normalizeMimeType,
+  sniffMediaType,
+  type MediaMismatchReason,
+} from '@atende/shared'
 import type { MediaKind } from './payload.js'
 
 const KB = 1024
@@ -39,53 +47,11 @@ const ACCEPTED: Record<string, Accepted> = {
 }
 const ANIMATED_STICKER_LIMIT = 500 * KB
 
-const ALIASES: Record<string, string> = {
-  'image/jpg': 'image/jpeg',
-  'image/pjpeg': 'image/jpeg',
-  'audio/mp3': 'audio/mpeg',
-  'audio/x-m4a': 'audio/mp4',
-  'audio/m4a': 'audio/mp4',
-  'audio/x-aac': 'audio/aac',
-  'audio/opus': 'audio/ogg',
-  'video/3gp': 'video/3gpp',
-}
-
 /** `type/subtype` in lower case, parameters dropped, common aliases folded. */
-export function normalizeMime(declared: string): string {
-  const bare = declared.split(';')[0]!.trim().toLowerCase()
-  return ALIASES[bare] ?? bare
-}
+export const normalizeMime = normalizeMimeType
 
 const ascii = (bytes: Uint8Array, from: number, length: number) =>
   String.fromCharCode(...bytes.subarray(from, from + length))
-
-/** The type the bytes say they are ('webm' for any Matroska/WebM), or null when unrecognised. */
-export function sniffMime(bytes: Uint8Array): string | null {
-  const [b0, b1, b2] = [bytes[0] ?? -1, bytes[1] ?? -1, bytes[2] ?? -1]
-  if (b0 === 0xff && b1 === 0xd8 && b2 === 0xff) return 'image/jpeg'
-  if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'image/png'
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'image/webp'
-  if (ascii(bytes, 0, 4) === 'OggS') return 'audio/ogg'
-  if (b0 === 0x1a && b1 === 0x45 && b2 === 0xdf && bytes[3] === 0xa3) return 'webm'
-  if (ascii(bytes, 4, 4) === 'ftyp') {
-    const brand = ascii(bytes, 8, 4)
-    if (brand === 'M4A ' || brand === 'M4B ') return 'audio/mp4'
-    if (brand.startsWith('3g')) return 'video/3gpp'
-    if (brand === 'qt  ') return 'video/quicktime'
-    return 'video/mp4'
-  }
-  if (ascii(bytes, 0, 5) === '#!AMR') return 'audio/amr'
-  if (ascii(bytes, 0, 4) === '%PDF') return 'application/pdf'
-  if (ascii(bytes, 0, 3) === 'ID3') return 'audio/mpeg'
-  if (b0 === 0xff && (b1 & 0xf6) === 0xf0) return 'audio/aac' // ADTS: sync word, layer 00
-  if (b0 === 0xff && (b1 & 0xe0) === 0xe0 && (b1 & 0x06) !== 0) return 'audio/mpeg' // MPEG frame
-  return null
-}
-
-/** OGG whose first stream is Opus (WhatsApp plays no other codec in OGG). */
-export function isOggOpus(bytes: Uint8Array): boolean {
-  return ascii(bytes, 0, 4) === 'OggS' && ascii(bytes, 28, 8) === 'OpusHead'
-}
 
 /** An extended WebP (VP8X) with its animation flag set. */
 function isAnimatedWebp(bytes: Uint8Array): boolean {
@@ -94,7 +60,7 @@ function isAnimatedWebp(bytes: Uint8Array): boolean {
 
 export type AttachmentVerdict =
   | { ok: true; mimeType: string; kind: MediaKind; animated: boolean }
-  | { ok: false; status: 413 | 415; code: string; message: string }
+  | { ok: false; status: 413 | 415; code: string; message: string; reason?: MediaMismatchReason }
 
 const ACCEPTED_LIST =
   'JPEG or PNG images, MP4 or 3GP videos, AAC, AMR, MP3, M4A or OGG/Opus audio, WebP stickers, ' +
@@ -106,6 +72,31 @@ function refuse(status: 413 | 415, message: string): AttachmentVerdict {
     status,
     code: status === 413 ? 'file_too_large' : 'unsupported_file_type',
     message,
+  }
+}
+
+/** What each mismatch means, for the 415's message (the web app words it in its own language). */
+const MISMATCH: Record<MediaMismatchReason, string> = {
+  empty: 'the file is empty',
+  markup: 'it is a web page or markup (HTML, SVG or XML)',
+  other_type: 'it is another type of file',
+  no_signature: 'it does not start the way such a file does',
+  not_office: 'it is not an Office document',
+  other_office: "it is another Office application's document",
+  not_opus: 'OGG audio must be Opus-encoded: WhatsApp does not play OGG/Vorbis',
+  not_utf8: 'it is not UTF-8 text',
+  binary: 'it holds binary data, not text',
+  unsupported_type: 'its type is not one WhatsApp accepts',
+}
+
+/** The 415 for content that does not match its type: `content_mismatch` with the reason. */
+export function contentMismatch(mimeType: string, reason: MediaMismatchReason): AttachmentVerdict {
+  return {
+    ok: false,
+    status: 415,
+    code: 'content_mismatch',
+    reason,
+    message: `The file is not a valid ${mimeType} file: its content does not match its type (${MISMATCH[reason]})`,
   }
 }
 
@@ -123,34 +114,30 @@ export function classifyAttachment(
   bytes: Uint8Array,
   voice: boolean,
 ): AttachmentVerdict {
-  if (bytes.length === 0) return refuse(415, 'The file is empty')
   const claimed = normalizeMime(declared)
-  const sniffed = sniffMime(bytes)
-  if (sniffed === 'webm') {
+  if (bytes.length === 0) return contentMismatch(claimed || 'this', 'empty')
+  const sniffed = sniffMediaType(bytes)
+  if (sniffed === 'video/webm') {
     return refuse(
       415,
       'WhatsApp does not accept WebM: send MP4 video, or record voice notes as OGG/Opus',
     )
   }
+  const recognised = sniffed ? ACCEPTED[sniffed] : undefined
   let mimeType: string
-  if (sniffed && ACCEPTED[sniffed]) {
-    // An MP4 container declared as audio is an M4A; the bytes decide everything else.
-    mimeType = sniffed === 'video/mp4' && claimed === 'audio/mp4' ? 'audio/mp4' : sniffed
-  } else if (ACCEPTED[claimed]?.kind === 'document' && !sniffed) {
-    mimeType = claimed
+  if (recognised && (recognised.kind !== 'document' || !ACCEPTED[claimed])) {
+    // Media: the bytes decide (a PNG named .jpg is sent as the PNG it is); a document the bytes
+    // name stands in for a vague declared type. An MP4 container declared as audio is an M4A.
+    mimeType = sniffed === 'video/mp4' && claimed === 'audio/mp4' ? 'audio/mp4' : sniffed!
   } else if (ACCEPTED[claimed]) {
-    return refuse(
-      415,
-      `The file is not a valid ${claimed} file: its content does not match its type`,
-    )
+    mimeType = claimed
   } else {
     const what = sniffed ?? (claimed || 'this type of file')
     return refuse(415, `WhatsApp does not accept ${what}: send ${ACCEPTED_LIST}`)
   }
+  const signature = checkMediaSignature(bytes, mimeType)
+  if (!signature.ok) return contentMismatch(mimeType, signature.reason)
   const accepted = ACCEPTED[mimeType]!
-  if (mimeType === 'audio/ogg' && !isOggOpus(bytes)) {
-    return refuse(415, 'OGG audio must be Opus-encoded: WhatsApp does not play OGG/Vorbis')
-  }
   if (voice && !['audio/ogg', 'audio/aac', 'audio/mp4'].includes(mimeType)) {
     return refuse(415, 'A voice note must be OGG/Opus or AAC audio')
   }

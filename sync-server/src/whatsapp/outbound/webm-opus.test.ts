@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { OPUS_HEAD, webmOpus } from '../../../test/helpers/media-samples.js'
-import { classifyAttachment, isOggOpus, sniffMime } from './media-types.js'
+import { isOggOpus, sniffMediaType } from '@atende/shared'
+import { classifyAttachment } from './media-types.js'
 import { oggCrc, opusPacketSamples, webmToOgg } from './webm-opus.js'
 
 interface Page {
@@ -52,10 +53,10 @@ function readOgg(bytes: Uint8Array): Page[] {
 describe('webmToOgg', () => {
   it('rewraps a MediaRecorder WebM/Opus recording as a valid OGG/Opus file', () => {
     const { bytes, packets } = webmOpus(120)
-    expect(sniffMime(bytes)).toBe('webm')
+    expect(sniffMediaType(bytes)).toBe('video/webm')
     const ogg = webmToOgg(bytes)!
     expect(ogg).not.toBeNull()
-    expect(sniffMime(ogg)).toBe('audio/ogg')
+    expect(sniffMediaType(ogg)).toBe('audio/ogg')
     expect(isOggOpus(ogg)).toBe(true)
     const pages = readOgg(ogg)
     expect(pages[0]!.flags).toBe(0x02)

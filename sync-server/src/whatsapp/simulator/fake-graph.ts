@@ -8,6 +8,7 @@
  * Every call needs `Authorization: Bearer <accessToken>` (else 401, code 190). State is in memory;
  * tests steer it with failNext / hangNext / addMedia and watch sends through onSend.
  */
+import { checkMediaSignature } from '@atende/shared'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
@@ -247,6 +248,14 @@ export function createFakeGraph(options: FakeGraphOptions): FakeGraph {
       return fail(c, { code: 131053, details: `Media file size too big for ${mimeType}.` })
     }
     const bytes = new Uint8Array(await file.arrayBuffer())
+    // Meta checks the content against the type too (the same shared sniffer stands in for it).
+    const signature = checkMediaSignature(bytes, mimeType)
+    if (!signature.ok && signature.reason !== 'unsupported_type') {
+      return fail(c, {
+        code: 131053,
+        details: `The file's content does not match ${mimeType} (${signature.reason}).`,
+      })
+    }
     const stored = store.add(bytes, mimeType, { fileName: file.name, uploaded: true })
     uploads.push({
       id: stored.id,
