@@ -6,10 +6,7 @@
  */
 import type { Logger } from '../log.js'
 import type { Accounts } from '../store/accounts.js'
-import {
-  createCannedResponseStore,
-  type CannedResponseFields,
-} from '../store/canned-responses.js'
+import { createCannedResponseStore, type CannedResponseFields } from '../store/canned-responses.js'
 import type { Db } from '../store/db.js'
 import { createSettingsStore } from '../store/settings.js'
 import { createTemplateStore, type TemplateFields } from '../store/templates.js'
