@@ -61,7 +61,10 @@ test('two agents see each other typing, replying and writing notes, live', async
   const [anaPage, bobPage] = await Promise.all([openConversation(ana), openConversation(bob)])
 
   // Presence: each sees the other in the conversation.
-  await pane(bobPage).getByText(`Also here: ${ana.name}`).waitFor({ state: 'attached' })
+  await pane(bobPage)
+    .getByRole('group', { name: 'Also here' })
+    .getByRole('img', { name: `${ana.name} is also here` })
+    .waitFor()
 
   // Ana types a reply: Bob sees it is a reply being typed, then the reply itself.
   const anaBox = anaPage.getByRole('textbox', { name: 'Message' })

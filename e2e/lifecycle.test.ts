@@ -37,6 +37,11 @@ async function signedIn(credentials: typeof ana): Promise<Page> {
 }
 
 const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
+/** "Delete" waits in the "More actions" menu. */
+async function deleteFromMenu(page: Page) {
+  await actions(page).getByRole('button', { name: 'More actions' }).click()
+  await actions(page).getByRole('menuitem', { name: 'Delete' }).click()
+}
 const card = (page: Page, name: string) =>
   page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(name) })
 
@@ -91,14 +96,15 @@ test('delete warns that nothing is kept, suggests closing, and is only offered t
   const id = await conversationWith('5511933334444', 'João Pereira', 'Por favor apaguem meus dados')
   const [anaPage, bobPage] = await Promise.all([signedIn(ana), signedIn(bob)])
 
-  // Bob is neither the assignee nor an admin: no Delete for him.
+  // Bob is neither the assignee nor an admin: no Delete for him (nor, without a ticket, any
+  // other of the "More actions").
   await bobPage.goto(`${server.url}/inbox/${id}`)
   await actions(bobPage).getByRole('button', { name: 'Close' }).waitFor()
-  expect(await actions(bobPage).getByRole('button', { name: 'Delete' }).count()).toBe(0)
+  expect(await actions(bobPage).getByRole('button', { name: 'More actions' }).count()).toBe(0)
 
   await anaPage.goto(`${server.url}/inbox/${id}`)
   await anaPage.getByText('Por favor apaguem meus dados').first().waitFor()
-  await actions(anaPage).getByRole('button', { name: 'Delete' }).click()
+  await deleteFromMenu(anaPage)
   const dialog = anaPage.getByRole('dialog', { name: 'Delete this conversation for good?' })
   await dialog
     .getByText(
@@ -113,7 +119,7 @@ test('delete warns that nothing is kept, suggests closing, and is only offered t
   await dialog.waitFor({ state: 'hidden' })
   await card(anaPage, 'João Pereira').waitFor()
 
-  await actions(anaPage).getByRole('button', { name: 'Delete' }).click()
+  await deleteFromMenu(anaPage)
   await dialog.getByRole('button', { name: 'Delete for good' }).click()
   await anaPage.getByText('Conversation deleted').waitFor()
   await anaPage.waitForURL((url) => url.pathname === '/inbox')

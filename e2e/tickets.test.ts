@@ -44,7 +44,8 @@ test('create a ticket, send its protocol number, find it in the list, read and m
   await page.getByText(`Ticket #${number} created`).waitFor()
 
   // One click sends the protocol number: it shows in the thread and reaches the customer.
-  await actions(page).getByRole('button', { name: 'Send protocol number' }).click()
+  await actions(page).getByRole('button', { name: 'More actions' }).click()
+  await actions(page).getByRole('menuitem', { name: 'Send protocol number' }).click()
   const text = `Your protocol number is #${number}`
   await page.getByRole('region', { name: 'Messages' }).getByText(text).waitFor()
   const sends = await meta.waitForSends(1)

@@ -13,6 +13,7 @@ import { closeNotificationStreams } from './http/routes/notifications.js'
 import { createWebApp } from './http/web-app.js'
 import { reconcileAtStart } from './lifecycle/close.js'
 import { watchAgentReplies } from './lifecycle/inbox.js'
+import { seedDemoContent } from './lifecycle/demo-content.js'
 import { demoPasswordsInUse, seedAccounts } from './lifecycle/seed.js'
 import { createLogger } from './log.js'
 import { createAccounts } from './store/accounts.js'
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     db.close()
     return exitWith(err)
   })
+  // The one-command demo (no admin configured) starts with canned responses and a template.
+  if (config.demo && config.adminEmail === null) seedDemoContent({ db, accounts, log })
 
   const sync = createSyncService({
     db,

@@ -97,6 +97,7 @@ describe('POST /api/conversations/:id/close', () => {
       'agent',
       'note',
       'event', // transferred
+      'event', // ticket resolved (the default choice)
       'event', // closed
     ])
     expect(ticket.messages[0]).toMatchObject({
@@ -121,7 +122,12 @@ describe('POST /api/conversations/:id/close', () => {
       authorId: bob.id,
       event: { type: 'closed' },
     })
-    expect(ticket.events.map((e) => e.type)).toEqual(['ticket_created', 'transferred', 'closed'])
+    expect(ticket.events.map((e) => e.type)).toEqual([
+      'ticket_created',
+      'transferred',
+      'status_changed',
+      'closed',
+    ])
     // The filed media stays viewable.
     const mediaId = (ticket.messages[1]!.media as { mediaId: string }).mediaId
     const media = await eventually(
@@ -138,7 +144,6 @@ describe('POST /api/conversations/:id/close', () => {
     const { ana } = world
     const id = await world.customerSays(newCustomer(), 'Hello?')
     const connected = await world.open(conversationDocName(id), ana)
-    expect(world.card(id)).toBeDefined()
     const inbox = await world.inbox()
 
     expect((await world.call(ana, 'POST', `/api/conversations/${id}/close`)).status).toBe(200)
@@ -199,5 +204,93 @@ describe('POST /api/conversations/:id/close', () => {
       const response = await world.call(ana, 'POST', `/api/conversations/${id}/close`)
       expect(response.status).toBe(404)
     }
+  })
+})
+
+describe('what closing does to an open ticket, and who handled it', () => {
+  /** Ana takes a customer's conversation, transfers it to Bob, then opens its ticket (hers). */
+  async function takenTransferredTicketed() {
+    const { ana, bob } = world
+    const id = await world.customerSays(newCustomer(), 'Where is my parcel?')
+    expect(
+      (await world.call(ana, 'POST', `/api/conversations/${id}/assign`, { agentId: ana.id }))
+        .status,
+    ).toBe(200)
+    expect(
+      (await world.call(ana, 'POST', `/api/conversations/${id}/transfer`, { agentId: bob.id }))
+        .status,
+    ).toBe(200)
+    const created = await world.call<{ ticket: TicketSummary }>(
+      ana,
+      'POST',
+      `/api/conversations/${id}/ticket`,
+    )
+    expect(created.body.ticket).toMatchObject({ status: 'new', assigneeId: ana.id })
+    return { id, ticketId: created.body.ticket.id }
+  }
+
+  const ticketOf = async (ticketId: string) =>
+    (await world.call<{ ticket: TicketDetail }>(world.ana, 'GET', `/api/tickets/${ticketId}`)).body
+      .ticket
+
+  it('resolves the open ticket by default; the owner stays, the handler is who had the conversation', async () => {
+    const { ana, bob } = world
+    const { id, ticketId } = await takenTransferredTicketed()
+    // While live, the handler is the conversation's assignee now.
+    expect(await ticketOf(ticketId)).toMatchObject({ assigneeId: ana.id, handlerId: bob.id })
+
+    const closed = await world.call(ana, 'POST', `/api/conversations/${id}/close`)
+    expect(closed.status).toBe(200)
+    const ticket = await ticketOf(ticketId)
+    expect(ticket).toMatchObject({
+      status: 'resolved',
+      assigneeId: ana.id,
+      handlerId: bob.id,
+      filed: true,
+    })
+    expect(ticket.events.map((e) => [e.type, e.status])).toEqual([
+      ['assigned', null],
+      ['transferred', null],
+      ['ticket_created', null],
+      ['status_changed', 'resolved'],
+      ['closed', null],
+    ])
+    // The ticket list says the same.
+    const list = await world.call<{ tickets: TicketSummary[] }>(ana, 'GET', '/api/tickets')
+    expect(list.body.tickets.find((t) => t.id === ticketId)).toMatchObject({
+      status: 'resolved',
+      handlerId: bob.id,
+    })
+  })
+
+  it('keeps the ticket open for follow-up when asked to', async () => {
+    const { ana, bob } = world
+    const { id, ticketId } = await takenTransferredTicketed()
+    const closed = await world.call(ana, 'POST', `/api/conversations/${id}/close`, {
+      ticket: 'keep',
+    })
+    expect(closed.status).toBe(200)
+    const ticket = await ticketOf(ticketId)
+    expect(ticket).toMatchObject({ status: 'new', handlerId: bob.id, filed: true })
+    expect(ticket.events.map((e) => e.type)).not.toContain('status_changed')
+  })
+
+  it('refuses any other choice with 400 and leaves the conversation open', async () => {
+    const { ana } = world
+    const { id, ticketId } = await takenTransferredTicketed()
+    for (const body of [{ ticket: 'delete' }, { ticket: null }, { ticket: ['keep'] }]) {
+      const refused = await world.call<{ error: { code: string; message: string } }>(
+        ana,
+        'POST',
+        `/api/conversations/${id}/close`,
+        body,
+      )
+      expect(refused.status).toBe(400)
+      expect(refused.body.error).toMatchObject({
+        code: 'invalid_body',
+        message: expect.stringContaining("'resolve' or 'keep'"),
+      })
+    }
+    expect(await ticketOf(ticketId)).toMatchObject({ status: 'new', filed: false })
   })
 })

@@ -286,8 +286,9 @@ describe('GET and PATCH /api/tickets/:id', () => {
       expect.objectContaining({ kind: 'assigned', conversationId: id }),
     )
 
-    // After the conversation is closed, the ticket still takes a new assignee (an event, no doc).
-    await world.call(ana, 'POST', `/api/conversations/${id}/close`)
+    // After the conversation is closed (the ticket kept open), it still takes a new assignee and
+    // status (an event each, no doc).
+    await world.call(ana, 'POST', `/api/conversations/${id}/close`, { ticket: 'keep' })
     const later = await world.call<{ ticket: TicketSummary }>(
       ana,
       'PATCH',

@@ -13,13 +13,38 @@ export function isTicketStatus(value: unknown): value is TicketStatus {
   return typeof value === 'string' && (TICKET_STATUSES as readonly string[]).includes(value)
 }
 
+/** Statuses of a ticket whose service is not over: closing its conversation asks what becomes of it. */
+export const OPEN_TICKET_STATUSES = [
+  'new',
+  'open',
+  'pending',
+] as const satisfies readonly TicketStatus[]
+
+export function isOpenTicketStatus(status: TicketStatus): boolean {
+  return (OPEN_TICKET_STATUSES as readonly string[]).includes(status)
+}
+
+/**
+ * What closing a conversation does to its open ticket: `resolve` sets it to resolved (the
+ * default), `keep` leaves it as it is, for a follow-up. A ticket opened only to file the history
+ * is closed either way.
+ */
+export const CLOSE_TICKET_CHOICES = ['resolve', 'keep'] as const
+export type CloseTicketChoice = (typeof CLOSE_TICKET_CHOICES)[number]
+
 /** A ticket as lists show it. */
 export interface TicketSummary {
   id: TicketId
   /** Human protocol number, `YYYYMMDD-NNNN` (the day it was created, then that day's sequence). */
   number: string
   status: TicketStatus
+  /** The ticket's owner: who answers for it (the agent who opened it, unless given to another). */
   assigneeId: AgentId | null
+  /**
+   * Who handled the conversation: its assignee when it was closed (while it is live, its assignee
+   * now, in `TicketDetail`). Null when nobody had it. Response-time reports credit this agent.
+   */
+  handlerId: AgentId | null
   conversationId: ConversationId
   contactId: ContactId
   contactName: string

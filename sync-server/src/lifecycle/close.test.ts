@@ -63,6 +63,9 @@ describe('closeConversation', () => {
     expect(created).toBe(false)
     const transcript = kit.deps.transcripts.messages(ticket.id)
     expect(transcript.map((m) => m.id).slice(0, 42)).toEqual(messages.map((m) => m.id))
+    expect(transcript.at(-2)).toMatchObject({
+      event: { type: 'status_changed', status: 'resolved' },
+    })
     expect(transcript.at(-1)).toMatchObject({
       kind: 'event',
       event: { type: 'closed' },
@@ -77,8 +80,15 @@ describe('closeConversation', () => {
     expect(kit.deps.events.forTicket(ticket.id).map((e) => e.type)).toEqual([
       'ticket_created',
       'transferred',
+      'status_changed',
       'closed',
     ])
+    // Resolved (the default choice); the live ticket followed the transfer, and Bob handled it.
+    expect(kit.deps.tickets.get(ticket.id)).toMatchObject({
+      status: 'resolved',
+      assigneeId: bob.id,
+      handlerId: bob.id,
+    })
 
     expect(status(kit, id)).toBe('closed')
     expect(docRows(kit, id)).toBe(0)
@@ -135,7 +145,8 @@ describe('closeConversation', () => {
     expect(again.deps.events.forConversation(id).every((e) => e.type !== 'closed')).toBe(true)
     // And closing then works.
     const { ticket } = closeConversation(again.deps, id, ana)
-    expect(again.deps.transcripts.messages(ticket.id)).toHaveLength(messages.length + 1)
+    // Its messages, then the ticket resolved and the conversation closed.
+    expect(again.deps.transcripts.messages(ticket.id)).toHaveLength(messages.length + 2)
   })
 
   it('a failure halfway through writing the transcript rolls every row back', () => {

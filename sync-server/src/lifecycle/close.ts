@@ -15,6 +15,8 @@ import {
   readReceipts,
   removeInboxEntry,
   type Actor,
+  type CloseTicketChoice,
+  type ConversationEvent,
   type Message,
   type MessageAmendment,
   type TicketSummary,
@@ -81,6 +83,8 @@ export function fileMessages(
 }
 
 export interface CloseOptions {
+  /** What becomes of an open ticket: resolved (the default) or kept as it is. */
+  ticket?: CloseTicketChoice
   now?: number
   /** Test seam: runs inside the filing transaction, before its commit. */
   hooks?: FilingHooks
@@ -88,7 +92,8 @@ export interface CloseOptions {
 
 /**
  * Closes a live conversation (any signed-in agent may). Returns the ticket that holds its history
- * and how many messages were filed. Peers of the document are closed with 4410; the customer's
+ * and how many messages were filed. The ticket records who handled the conversation (its assignee
+ * now); an open one is resolved unless `options.ticket` is `keep`. Peers of the document are closed with 4410; the customer's
  * next message opens a new conversation (the row is closed, so `openConversation` makes a new one).
  */
 export function closeConversation(
@@ -107,8 +112,13 @@ export function closeConversation(
   const messages = fileMessages(shared.doc, name)
   const actorName = deps.accounts.get(actor.id)?.name ?? 'An agent'
   const docName = shared.name.name
+  const handlerId = readMeta(shared.doc).assigneeId ?? null
+  const filedEvent = (event: ConversationEvent) => {
+    const message = eventMessage(event)
+    return { event, message: fileMessage(message, name(message)) }
+  }
 
-  const { ticket, created } = deps.transcripts.file(
+  const { ticket, created, filed } = deps.transcripts.file(
     {
       conversationId: conversation.id,
       docName,
@@ -118,21 +128,36 @@ export function closeConversation(
         contactId: conversation.contactId,
         // The service ended with the conversation: a ticket opened only to file it is closed too.
         status: 'closed',
-        assigneeId: readMeta(shared.doc).assigneeId ?? actor.id,
+        assigneeId: handlerId ?? actor.id,
         createdBy: actor.id,
       },
-      closedEvent: (ticket) => {
-        const event = newEvent({
-          conversationId: conversation.id,
-          ticketId: ticket.id,
-          type: 'closed',
-          actorId: actor.id,
-          text: `${actorName} closed the conversation (ticket #${ticket.number})`,
-          now,
-        })
-        const message = eventMessage(event)
-        return { event, message: fileMessage(message, name(message)) }
-      },
+      handlerId,
+      resolvedEvent:
+        (options.ticket ?? 'resolve') === 'resolve'
+          ? (ticket) =>
+              filedEvent(
+                newEvent({
+                  conversationId: conversation.id,
+                  ticketId: ticket.id,
+                  type: 'status_changed',
+                  actorId: actor.id,
+                  status: 'resolved',
+                  text: `${actorName} set ticket #${ticket.number} to resolved`,
+                  now,
+                }),
+              )
+          : undefined,
+      closedEvent: (ticket) =>
+        filedEvent(
+          newEvent({
+            conversationId: conversation.id,
+            ticketId: ticket.id,
+            type: 'closed',
+            actorId: actor.id,
+            text: `${actorName} closed the conversation (ticket #${ticket.number})`,
+            now,
+          }),
+        ),
     },
     options.hooks,
   )
@@ -153,7 +178,7 @@ export function closeConversation(
     by: actor.id,
     messages: messages.length,
   })
-  return { ticket, created, filed: messages.length + 1 }
+  return { ticket, created, filed }
 }
 
 export function removeFromInbox(docs: Pick<DocManager, 'get'>, conversationId: string): void {

@@ -81,7 +81,7 @@ function requireTicket(deps: LifecycleDeps, ticketId: string): TicketSummary {
 
 /**
  * The ticket with its transcript and events. Once filed the transcript is read from the ticket;
- * while the conversation is live, from its doc (what the thread shows now).
+ * while the conversation is live, from its doc (what the thread shows now), and so is its handler.
  */
 export function ticketDetail(deps: LifecycleDeps, ticketId: string): TicketDetail {
   const ticket = requireTicket(deps, ticketId)
@@ -93,6 +93,8 @@ export function ticketDetail(deps: LifecycleDeps, ticketId: string): TicketDetai
     : deps.transcripts.messages(ticket.id)
   return {
     ...ticket,
+    // Live: whoever has the conversation now is handling it (recorded on the ticket at close).
+    handlerId: shared ? (readMeta(shared.doc).assigneeId ?? null) : ticket.handlerId,
     filed: ticket.filedAt !== null,
     messages,
     events: deps.events.forTicket(ticket.id),

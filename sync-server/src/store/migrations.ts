@@ -14,6 +14,7 @@ import { conversationSources } from './migrations/012-conversation-sources.js'
 import { signInAlerts } from './migrations/013-sign-in-alerts.js'
 import { mediaMismatch } from './migrations/014-media-mismatch.js'
 import { waAmendments } from './migrations/015-wa-amendments.js'
+import { ticketHandler } from './migrations/016-ticket-handler.js'
 
 export interface Migration {
   id: number
@@ -109,4 +110,5 @@ export const MIGRATIONS: Migration[] = [
   signInAlerts,
   mediaMismatch,
   waAmendments,
+  ticketHandler,
 ]

@@ -4,6 +4,8 @@ import type { Db } from './db.js'
 export const SETTING_DEFAULTS = {
   /** Mark customers' messages as read on WhatsApp when an agent opens the conversation. */
   readReceipts: true as boolean,
+  /** The demo's canned responses and templates were seeded once (deleting them is for good). */
+  demoContentSeeded: false as boolean,
 }
 export type SettingKey = keyof typeof SETTING_DEFAULTS
 export type Settings = typeof SETTING_DEFAULTS

@@ -22,6 +22,7 @@ interface TicketRow {
   contact_id: string
   status: TicketStatus
   assignee_id: string | null
+  handler_id: string | null
   created_at: number
   updated_at: number
   filed_at: number | null
@@ -34,6 +35,7 @@ const toTicket = (row: TicketRow): TicketSummary => ({
   number: row.number,
   status: row.status,
   assigneeId: row.assignee_id as AgentId | null,
+  handlerId: row.handler_id as AgentId | null,
   conversationId: row.conversation_id as ConversationId,
   contactId: row.contact_id as ContactId,
   contactName: row.contact_name ?? '',

@@ -17,7 +17,13 @@
  * statuses and reactions of its wamids, which stay only as tombstones so that Meta's redeliveries
  * cannot bring a message back (wa-messages.ts). The files are the caller's to unlink once committed.
  */
-import type { ConversationEvent, MessageKind, TicketMessage, TicketSummary } from '@atende/shared'
+import {
+  isOpenTicketStatus,
+  type ConversationEvent,
+  type MessageKind,
+  type TicketMessage,
+  type TicketSummary,
+} from '@atende/shared'
 import type { Db } from './db.js'
 import { createAgentMediaStore } from './agent-media.js'
 import type { EventStore } from './events.js'
@@ -47,7 +53,20 @@ export interface FilingPlan {
   /** The ticket to open when the conversation has none yet. */
   newTicket: Omit<NewTicket, 'conversationId' | 'now'>
   /** The `closed` event (stored, and filed as the transcript's last message), naming the ticket. */
-  closedEvent(ticket: TicketSummary): { event: ConversationEvent; message: FiledMessage }
+  closedEvent(ticket: TicketSummary): FiledEvent
+  /**
+   * Given: an existing ticket still open (new, open, pending) is set to resolved, and this
+   * `status_changed` event is stored and filed just before the `closed` one. Absent: it stays.
+   */
+  resolvedEvent?(ticket: TicketSummary): FiledEvent
+  /** Who handled the conversation (its assignee now), recorded on the ticket; null for nobody. */
+  handlerId?: string | null
+}
+
+/** An event as stored, and as filed into the transcript. */
+export interface FiledEvent {
+  event: ConversationEvent
+  message: FiledMessage
 }
 
 export interface FilingHooks {
@@ -62,7 +81,10 @@ export class ConversationNotLive extends Error {
 
 export interface TranscriptStore {
   /** Files the conversation's history into its ticket (or a new one) and closes it; see above. */
-  file(plan: FilingPlan, hooks?: FilingHooks): { ticket: TicketSummary; created: boolean }
+  file(
+    plan: FilingPlan,
+    hooks?: FilingHooks,
+  ): { ticket: TicketSummary; created: boolean; filed: number }
   /**
    * Deletes the conversation and everything of it in one transaction (see above); `known` are
    * wamids its document names, tombstoned even if the index lacks them.
@@ -116,8 +138,11 @@ export function createTranscriptStore(
        (ticket_id, seq, message_id, kind, author_id, author_name, text, created_at, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const markFiled = db.prepare<[number, number, string]>(
-    'UPDATE tickets SET filed_at = ?, updated_at = ? WHERE id = ?',
+  const markFiled = db.prepare<[number, number, string | null, string]>(
+    'UPDATE tickets SET filed_at = ?, updated_at = ?, handler_id = ? WHERE id = ?',
+  )
+  const resolve = db.prepare<[number, string]>(
+    "UPDATE tickets SET status = 'resolved', updated_at = ? WHERE id = ?",
   )
   const markClosed = db.prepare<[string]>("UPDATE conversations SET status = 'closed' WHERE id = ?")
   const deleteConversation = db.prepare<[string]>('DELETE FROM conversations WHERE id = ?')
@@ -156,10 +181,12 @@ export function createTranscriptStore(
       conversationId: plan.conversationId,
       now: plan.now,
     })
-    const closed = plan.closedEvent(ticket)
+    const resolving = !created && plan.resolvedEvent && isOpenTicketStatus(ticket.status)
+    const closing = [...(resolving ? [plan.resolvedEvent!(ticket)] : []), plan.closedEvent(ticket)]
+    if (resolving) resolve.run(plan.now, ticket.id)
     clear.run(ticket.id)
     let seq = 0
-    for (const m of [...plan.messages, closed.message]) {
+    for (const m of [...plan.messages, ...closing.map((filed) => filed.message)]) {
       insert.run(
         ticket.id,
         seq++,
@@ -172,14 +199,14 @@ export function createTranscriptStore(
         m.data,
       )
     }
-    markFiled.run(plan.now, plan.now, ticket.id)
+    markFiled.run(plan.now, plan.now, plan.handlerId ?? null, ticket.id)
     events.attachToTicket(plan.conversationId, ticket.id)
-    events.insert({ ...closed.event, ticketId: ticket.id })
+    for (const filed of closing) events.insert({ ...filed.event, ticketId: ticket.id })
     markClosed.run(plan.conversationId)
     deleteUpdates.run(plan.docName)
     deleteDoc.run(plan.docName)
     hooks.beforeCommit?.()
-    return { ticket: tickets.get(ticket.id)!, created }
+    return { ticket: tickets.get(ticket.id)!, created, filed: seq }
   })
 
   const purge = db.transaction(

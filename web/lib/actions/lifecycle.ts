@@ -6,6 +6,7 @@ import {
   ORIGIN,
   type Actor,
   type AgentMessage,
+  type CloseTicketChoice,
   type MessageId,
   type TicketDetail,
   type TicketStatus,
@@ -94,11 +95,15 @@ export function sendProtocolNumber(
   }
 }
 
-/** Files the conversation's history into its ticket; the conversation leaves the inbox. */
+/**
+ * Files the conversation's history into its ticket (an open one resolved, unless `keep`); the
+ * conversation leaves the inbox.
+ */
 export function closeConversation(
   conversationId: string,
+  ticket: CloseTicketChoice = 'resolve',
 ): Promise<{ ticketId: string; ticketNumber: string }> {
-  return postClose(fetch, conversationId)
+  return postClose(fetch, conversationId, ticket)
 }
 
 /** Deletes the conversation and its history for good (admins and the assignee only). */

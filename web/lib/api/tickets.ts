@@ -1,4 +1,10 @@
-import type { ConversationEvent, TicketDetail, TicketStatus, TicketSummary } from '@atende/shared'
+import type {
+  CloseTicketChoice,
+  ConversationEvent,
+  TicketDetail,
+  TicketStatus,
+  TicketSummary,
+} from '@atende/shared'
 import { apiError, callApi, readJson, request, type Fetch } from './http'
 
 /**
@@ -31,11 +37,16 @@ export async function getConversationTicket(
   return (await readJson<{ ticket: TicketSummary }>(response))?.ticket ?? null
 }
 
+/** POST /api/conversations/:id/close: an open ticket is resolved, or kept open (`keep`). */
 export function postClose(
   fetchFn: Fetch,
   conversationId: string,
+  ticket: CloseTicketChoice = 'resolve',
 ): Promise<{ ticketId: string; ticketNumber: string }> {
-  return callApi(fetchFn, `${conversation(conversationId)}/close`, { method: 'POST' })
+  return callApi(fetchFn, `${conversation(conversationId)}/close`, {
+    method: 'POST',
+    json: { ticket },
+  })
 }
 
 export async function deleteConversation(fetchFn: Fetch, conversationId: string): Promise<void> {

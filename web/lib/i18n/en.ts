@@ -127,6 +127,8 @@ export const en = {
     unassigned: 'Unassigned',
     assignee: 'Assignee',
     alsoViewing: (names: string) => `Also here: ${names}`,
+    alsoHere: 'Also here',
+    isAlsoHere: (name: string) => `${name} is also here`,
     typing: (names: string, mode: 'reply' | 'note') =>
       mode === 'note' ? `${names} is writing a note…` : `${names} is typing a reply…`,
     today: 'Today',
@@ -467,6 +469,12 @@ export const en = {
     team: 'Whole team',
     formerAgent: 'Former agent',
     notAvailable: '—',
+    countsOverview:
+      'Counts conversations and messages for the whole team: neither who handled a conversation nor a ticket’s owner.',
+    countsVolume:
+      'Counts conversations for the whole team: neither who handled a conversation nor a ticket’s owner.',
+    countsResponseTimes:
+      'Per agent: a first response counts for who replied first, a resolution for who handled the conversation (its assignee when it was closed), never the ticket’s owner.',
   },
   lifecycle: {
     actions: 'Conversation actions',
@@ -484,6 +492,9 @@ export const en = {
     closeBody:
       'Its whole history (messages, internal notes, files and events) is filed in the ticket, and the conversation leaves the inbox. The customer’s next message opens a new conversation.',
     closeConfirm: 'Close conversation',
+    closeTicketQuestion: (number: string) => `What becomes of ticket #${number}?`,
+    closeResolve: 'Resolve it: the service is done',
+    closeKeep: 'Keep it open for follow-up',
     closed: (number: string) => `Conversation closed and filed in ticket #${number}`,
     closeFailed: 'Could not close the conversation. Try again.',
     delete: 'Delete',
@@ -508,6 +519,7 @@ export const en = {
     assignFailed: 'Could not change who the conversation is assigned to. Try again.',
     noOtherAgents: 'There is no other active agent.',
     current: 'assigned now',
+    moreActions: 'More actions',
   },
   tickets: {
     title: 'Tickets',
@@ -547,6 +559,13 @@ export const en = {
     noEvents: 'No events yet',
     noMessages: 'No messages',
     attachment: (type: string) => `Attachment (${type})`,
+    imageFrom: (name: string) => `Image from ${name}`,
+    openFull: 'Open the full image',
+    owner: 'Owner',
+    handledBy: 'Handled by',
+    nobodyYet: 'Nobody',
+    ownerHint:
+      'The owner answers for the ticket; who handled it had the conversation (when it was closed, or now while it is open).',
     template: (name: string) => `Template: ${name}`,
     changed: 'Ticket updated',
     changeFailed: 'Could not change the ticket. Try again.',

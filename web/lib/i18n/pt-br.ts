@@ -127,6 +127,8 @@ export const ptBR: Dictionary = {
     unassigned: 'Sem responsável',
     assignee: 'Responsável',
     alsoViewing: (names: string) => `Também aqui: ${names}`,
+    alsoHere: 'Também aqui',
+    isAlsoHere: (name: string) => `${name} também está aqui`,
     typing: (names: string, mode: 'reply' | 'note') =>
       mode === 'note'
         ? `${names} está escrevendo uma nota…`
@@ -471,6 +473,12 @@ export const ptBR: Dictionary = {
     team: 'Equipe toda',
     formerAgent: 'Ex-atendente',
     notAvailable: '—',
+    countsOverview:
+      'Conta conversas e mensagens da equipe toda: nem quem atendeu a conversa nem o dono do ticket.',
+    countsVolume:
+      'Conta conversas da equipe toda: nem quem atendeu a conversa nem o dono do ticket.',
+    countsResponseTimes:
+      'Por agente: a primeira resposta conta para quem respondeu primeiro, a resolução para quem atendeu a conversa (o responsável quando foi encerrada), nunca para o dono do ticket.',
   },
   lifecycle: {
     actions: 'Ações da conversa',
@@ -488,6 +496,9 @@ export const ptBR: Dictionary = {
     closeBody:
       'Todo o histórico (mensagens, notas internas, arquivos e eventos) é arquivado no ticket, e a conversa sai da caixa de entrada. A próxima mensagem do cliente abre uma nova conversa.',
     closeConfirm: 'Encerrar conversa',
+    closeTicketQuestion: (number: string) => `O que acontece com o ticket #${number}?`,
+    closeResolve: 'Resolver: o atendimento terminou',
+    closeKeep: 'Mantê-lo aberto para acompanhamento',
     closed: (number: string) => `Conversa encerrada e arquivada no ticket #${number}`,
     closeFailed: 'Não foi possível encerrar a conversa. Tente de novo.',
     delete: 'Excluir',
@@ -512,6 +523,7 @@ export const ptBR: Dictionary = {
     assignFailed: 'Não foi possível mudar a atribuição da conversa. Tente de novo.',
     noOtherAgents: 'Não há outro agente ativo.',
     current: 'atribuída agora',
+    moreActions: 'Mais ações',
   },
   tickets: {
     title: 'Tickets',
@@ -551,6 +563,13 @@ export const ptBR: Dictionary = {
     noEvents: 'Nenhum evento ainda',
     noMessages: 'Nenhuma mensagem',
     attachment: (type: string) => `Anexo (${type})`,
+    imageFrom: (name: string) => `Imagem de ${name}`,
+    openFull: 'Abrir a imagem inteira',
+    owner: 'Dono',
+    handledBy: 'Atendido por',
+    nobodyYet: 'Ninguém',
+    ownerHint:
+      'O dono responde pelo ticket; quem atendeu tinha a conversa (quando foi encerrada, ou agora enquanto está aberta).',
     template: (name: string) => `Modelo: ${name}`,
     changed: 'Ticket atualizado',
     changeFailed: 'Não foi possível alterar o ticket. Tente de novo.',

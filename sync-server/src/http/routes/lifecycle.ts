@@ -4,7 +4,9 @@
  *
  *   POST   /:id/ticket    create the ticket (201), or answer the one it has (200)
  *   GET    /:id/ticket    the conversation's ticket, 404 when it has none
- *   POST   /:id/close     file the history into the ticket, delete the live doc → { ticketId }
+ *   POST   /:id/close     { ticket?: 'resolve' | 'keep' }: file the history into the ticket
+ *                          (an open one resolved, by default, or kept), delete the live doc
+ *                          → { ticketId, ticketNumber, filed }
  *   DELETE /:id           delete the conversation and its history for good
  *   POST   /:id/assign    { agentId: uuid | null }
  *   POST   /:id/transfer  { agentId: uuid }
@@ -13,7 +15,7 @@
 import { Hono, type ErrorHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import * as v from 'valibot'
-import { isUuid } from '@atende/shared'
+import { CLOSE_TICKET_CHOICES, isUuid } from '@atende/shared'
 import { assignConversation } from '../../lifecycle/assign.js'
 import { closeConversation } from '../../lifecycle/close.js'
 import { deleteConversation } from '../../lifecycle/delete.js'
@@ -77,6 +79,9 @@ const AgentId = v.pipe(
 )
 const AssignBody = v.object({ agentId: v.nullable(AgentId) })
 const TransferBody = v.object({ agentId: AgentId })
+const CloseBody = v.object({
+  ticket: v.optional(v.picklist(CLOSE_TICKET_CHOICES, "must be 'resolve' or 'keep'"), 'resolve'),
+})
 
 /** Mount at `/conversations` behind `requireSession`. */
 export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps): Hono<AuthEnv> {
@@ -102,12 +107,11 @@ export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps)
       return c.json({ ticket })
     })
 
-    .post('/:id/close', (c) => {
-      const { ticket, filed } = closeConversation(
-        deps,
-        conversation(c.req.param('id')),
-        c.get('actor'),
-      )
+    .post('/:id/close', async (c) => {
+      const id = conversation(c.req.param('id'))
+      // No body at all is the default choice (older clients send none).
+      const choice = (await c.req.text()).trim() ? (await readJson(c, CloseBody)).ticket : 'resolve'
+      const { ticket, filed } = closeConversation(deps, id, c.get('actor'), { ticket: choice })
       return c.json({ ticketId: ticket.id, ticketNumber: ticket.number, filed })
     })
 

@@ -1,3 +1,4 @@
+import type { CloseTicketChoice } from '@atende/shared'
 import { goto } from '$app/navigation'
 import { resolve } from '$app/paths'
 import { closeConversation } from '$lib/actions/lifecycle'
@@ -7,11 +8,16 @@ import { toasts } from '$lib/state/toasts.svelte'
 
 /**
  * Closes the conversation and tells the agent where its history went; then `onDone` (default:
- * back to the inbox, since the conversation has left it). Returns whether it closed.
+ * back to the inbox, since the conversation has left it). An open ticket is resolved unless
+ * `ticket` is `keep`. Returns whether it closed.
  */
-export async function closeAndLeave(conversationId: string, onDone?: () => void): Promise<boolean> {
+export async function closeAndLeave(
+  conversationId: string,
+  onDone?: () => void,
+  ticket: CloseTicketChoice = 'resolve',
+): Promise<boolean> {
   try {
-    const { ticketNumber } = await closeConversation(conversationId)
+    const { ticketNumber } = await closeConversation(conversationId, ticket)
     toasts.show(i18n.m.lifecycle.closed(ticketNumber))
   } catch (error) {
     handleError(error, i18n.m.lifecycle.closeFailed)

@@ -16,3 +16,8 @@ export interface LifecycleMeta {
 
 /** The signed-in agent. */
 export type LifecycleMe = Actor & { name?: string }
+
+/** Who may delete a conversation: admins, and its assignee (the server enforces the same rule). */
+export function mayDelete(meta: LifecycleMeta, me: LifecycleMe): boolean {
+  return me.role === 'admin' || (!!meta.assigneeId && meta.assigneeId === me.id)
+}
