@@ -678,6 +678,18 @@ export const en = {
     add: 'Add agent',
     added: (name: string) => `${name} added`,
     addFailed: 'Could not add the agent.',
+    roleTitle: (name: string, role: 'agent' | 'admin') =>
+      role === 'admin' ? `Make ${name} an admin?` : `Make ${name} an agent?`,
+    roleTitleSelf: (role: 'agent' | 'admin') =>
+      role === 'admin' ? 'Make yourself an admin?' : 'Make yourself an agent?',
+    roleSignsOut: 'They will be signed out of every device and must sign in again.',
+    roleSignsOutSelf:
+      'You will be signed out of every device, this one included, and must sign in again.',
+    roleMeans: {
+      agent: 'Agents answer conversations; they cannot open Settings.',
+      admin: 'Admins also manage the WhatsApp channel, agents, templates and shifts in Settings.',
+    },
+    changeRole: 'Change role',
     roleChanged: (name: string, role: string) => `${name} is now ${role}`,
     changeFailed: 'Could not change the agent.',
     deactivate: 'Deactivate',

@@ -683,6 +683,19 @@ export const ptBR: Dictionary = {
     add: 'Adicionar agente',
     added: (name: string) => `${name} adicionado`,
     addFailed: 'Não foi possível adicionar o agente.',
+    roleTitle: (name: string, role: 'agent' | 'admin') =>
+      role === 'admin' ? `Tornar ${name} administrador?` : `Tornar ${name} agente?`,
+    roleTitleSelf: (role: 'agent' | 'admin') =>
+      role === 'admin' ? 'Tornar-se administrador?' : 'Tornar-se agente?',
+    roleSignsOut: 'A pessoa será desconectada de todos os dispositivos e precisará entrar de novo.',
+    roleSignsOutSelf:
+      'Você será desconectado de todos os dispositivos, inclusive deste, e precisará entrar de novo.',
+    roleMeans: {
+      agent: 'Agentes atendem as conversas; não abrem as Configurações.',
+      admin:
+        'Administradores também cuidam do canal de WhatsApp, dos agentes, modelos e turnos nas Configurações.',
+    },
+    changeRole: 'Alterar função',
     roleChanged: (name: string, role: string) => `${name} agora é ${role}`,
     changeFailed: 'Não foi possível alterar o agente.',
     deactivate: 'Desativar',
