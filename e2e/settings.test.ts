@@ -416,7 +416,7 @@ describe('settings', () => {
     await page.getByRole('button', { name: 'New canned response' }).click()
     editor = page.getByRole('dialog', { name: 'New canned response' })
     await editor.getByLabel('Title').fill('Saudação')
-    await editor.getByLabel('Text').fill('Olá! Como posso ajudar?')
+    await editor.getByLabel('Text', { exact: true }).fill('Olá! Como posso ajudar?')
     await editor.getByLabel('Use in').selectOption('internal')
     await editor.getByRole('button', { name: 'Save' }).click()
     await toast(page, 'Canned response created').waitFor()
@@ -424,8 +424,10 @@ describe('settings', () => {
     await canned.getByRole('row', { name: /Saudação.*Internal notes/ }).waitFor()
     await page.getByRole('button', { name: 'Edit Saudação' }).click()
     editor = page.getByRole('dialog', { name: 'Edit canned response' })
-    expect(await editor.getByLabel('Text').inputValue()).toBe('Olá! Como posso ajudar?')
-    await editor.getByLabel('Text').fill('Olá! Em que posso ajudar?')
+    expect(await editor.getByLabel('Text', { exact: true }).inputValue()).toBe(
+      'Olá! Como posso ajudar?',
+    )
+    await editor.getByLabel('Text', { exact: true }).fill('Olá! Em que posso ajudar?')
     await editor.getByRole('button', { name: 'Save' }).click()
     await toast(page, 'Canned response saved').waitFor()
     await canned.getByText('Olá! Em que posso ajudar?').waitFor()

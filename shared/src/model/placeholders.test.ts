@@ -6,7 +6,7 @@ import {
   PLACEHOLDER_ALIASES,
   placeholderValues,
   unknownPlaceholders,
-} from './placeholders'
+} from './placeholders.js'
 
 const values = placeholderValues({
   contact: { name: 'Emily Johnson', phone: '+1 555 0100' },

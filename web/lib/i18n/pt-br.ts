@@ -717,6 +717,28 @@ export const ptBR: Dictionary = {
     lastAdmin: 'A equipe precisa de pelo menos um administrador ativo.',
     empty: 'Nenhum agente ainda.',
   },
+  placeholders: {
+    insert: 'Inserir um marcador',
+    inText: 'Marcadores neste texto',
+    hint: 'Os marcadores são preenchidos com o contato da conversa e o nome do agente quando a resposta vai para o editor.',
+    labels: {
+      'contact.name': 'Nome do contato',
+      'contact.first_name': 'Primeiro nome do contato',
+      'contact.phone': 'Telefone do contato',
+      'agent.name': 'Nome do agente',
+      'agent.first_name': 'Primeiro nome do agente',
+    },
+    tokens: {
+      'contact.name': '{{contato.nome}}',
+      'contact.first_name': '{{contato.primeiro_nome}}',
+      'contact.phone': '{{contato.telefone}}',
+      'agent.name': '{{agente.nome}}',
+      'agent.first_name': '{{agente.primeiro_nome}}',
+    },
+    unknownChip: (raw: string) => `Desconhecido: ${raw}`,
+    unknown: (raws: readonly string[], known: readonly string[]) =>
+      `${raws.join(', ')} ${raws.length === 1 ? 'não é um marcador' : 'não são marcadores'} que o Atende sabe preencher. Use um destes: ${known.join(', ')}.`,
+  },
   cannedSettings: {
     title: 'Respostas prontas',
     intro: 'Textos salvos que os agentes escolhem no editor (⚡ ou "/") e ajustam antes de enviar.',
