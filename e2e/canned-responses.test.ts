@@ -2,7 +2,8 @@
  * Journey: canned responses in the composer. An agent creates one from the popup, types "/" to
  * search and pick it, edits the text it put in the textbox and sends: the customer (the fake
  * Meta) gets the edited text exactly once. The lightning button opens the same list, filtered by
- * the composer's mode.
+ * the composer's mode. An admin writes one with placeholders (an unknown one is refused in the
+ * editor); picked in Emily's conversation it reads with her name and the agent's.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -110,5 +111,63 @@ test('the lightning button opens the same list, filtered by the composer mode', 
   expect(await list(page).getByRole('option').count()).toBe(0)
   await page.keyboard.press('Escape')
   await list(page).waitFor({ state: 'detached' })
+  await page.context().close()
+})
+
+test('placeholders: refused when unknown, shown as chips, filled in with the contact and the agent', async () => {
+  const emily = await customerWrites(
+    world,
+    world.adminToken,
+    { waId: '15550101234', name: 'Emily Carter' },
+    'Hi, is my order on its way?',
+  )
+  const { page: admin } = await openPage(browser)
+  await signInThroughForm(admin, server)
+  await admin.goto(`${server.url}/settings/canned-responses`)
+  await admin.getByRole('button', { name: 'New canned response' }).click()
+  const editor = admin.getByRole('dialog', { name: 'New canned response' })
+  await editor.getByLabel('Title').fill('Saudação com nome')
+  const text = editor.getByLabel('Text', { exact: true })
+  await text.fill('Olá {{foo}}')
+  const refusal = editor.getByText(/\{\{foo\}\} is not a placeholder Atende can fill in/)
+  await refusal.waitFor()
+  const inText = editor.getByRole('list', { name: 'Placeholders in this text' })
+  await inText.getByText('Unknown: {{foo}}').waitFor()
+  await editor.getByRole('button', { name: 'Save' }).click()
+  await refusal.waitFor()
+  expect(await editor.isVisible()).toBe(true)
+
+  // Fixed: the bare {{nome}} and, from the chip buttons, the agent's name.
+  await text.fill('Olá {{nome}}, sou ')
+  await editor
+    .getByRole('group', { name: 'Insert a placeholder' })
+    .getByRole('button', { name: 'Agent name', exact: true })
+    .click()
+  expect(await text.inputValue()).toBe('Olá {{nome}}, sou {{agent.name}}')
+  await refusal.waitFor({ state: 'hidden' })
+  await inText.getByText('Contact name', { exact: true }).waitFor()
+  await inText.getByText('Agent name', { exact: true }).waitFor()
+  await editor.getByRole('button', { name: 'Save' }).click()
+  await editor.waitFor({ state: 'hidden' })
+  await admin
+    .getByRole('table', { name: 'Canned responses' })
+    .getByText('Saudação com nome')
+    .waitFor()
+  await admin.context().close()
+
+  // Ana picks it in Emily's conversation: filled in, ready to edit, not sent.
+  const { page } = await openPage(browser)
+  await signInThroughForm(page, server, undefined, ana)
+  await page.goto(`${server.url}/inbox/${emily}`)
+  await thread(page).getByText('Hi, is my order on its way?').waitFor()
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.click()
+  await box.pressSequentially('/com nome')
+  await list(page)
+    .getByRole('option', { name: /Saudação com nome/ })
+    .waitFor()
+  await box.press('Enter')
+  await list(page).waitFor({ state: 'detached' })
+  expect(await box.inputValue()).toBe('Olá Emily Carter, sou Ana Souza')
   await page.context().close()
 })

@@ -213,3 +213,18 @@ export async function signInThroughForm(
   await page.getByRole('button', { name: labels.submit, exact: true }).click()
   await page.waitForURL((url) => url.pathname.startsWith('/inbox'))
 }
+
+/**
+ * Resolves once the service worker is active: the app is cached and the next navigation (the
+ * offline reload) goes through it. This page itself may stay uncontrolled when it was navigated to
+ * while the worker was activating; that changes nothing for the reload.
+ */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  const active = await page.evaluate(() =>
+    Promise.race([
+      navigator.serviceWorker.ready.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
+    ]),
+  )
+  if (!active) throw new Error('the service worker did not activate within 20 s')
+}

@@ -7,7 +7,7 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import { openPage, signInThroughForm, type TestServer } from './helpers.js'
+import { openPage, signInThroughForm, waitForServiceWorker, type TestServer } from './helpers.js'
 import { customerWrites, startWorld, type World } from './world.js'
 import type { Browser } from 'playwright-core'
 
@@ -56,21 +56,6 @@ async function flushIndexedDb(page: Page): Promise<void> {
         ),
     )
   })
-}
-
-/**
- * Resolves once the service worker is active: the app is cached and the next navigation (the
- * offline reload) goes through it. This page itself may stay uncontrolled when it was navigated to
- * while the worker was activating; that changes nothing for the reload.
- */
-async function waitForServiceWorker(page: Page): Promise<void> {
-  const active = await page.evaluate(() =>
-    Promise.race([
-      navigator.serviceWorker.ready.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
-    ]),
-  )
-  if (!active) throw new Error('the service worker did not activate within 20 s')
 }
 
 test('replies and notes written offline survive a reload and reach the customer once', async () => {

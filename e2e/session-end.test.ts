@@ -1,7 +1,7 @@
 /**
  * Journey: the server ends or re-checks an agent's session while their inbox is open. The sync
- * socket is closed with 4401 either way; the app asks the API whether the session still holds and
- * either reconnects (role changed) or leaves for /login (deactivated).
+ * socket is closed with 4401; the app asks the API whether the session still holds, and it does
+ * not when the agent was deactivated or given a new role: the app leaves for /login.
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -44,19 +44,19 @@ async function newAgent(name: string, email: string) {
   return { agent, credentials }
 }
 
-test('an agent whose role changes stays signed in and syncs again', async () => {
+test('an agent whose role changes is signed out, and signs in again with the new role', async () => {
   const { agent, credentials } = await newAgent('Bruno Lima', 'bruno@e2e.atende.test')
   const { context, page } = await openPage(browser)
   await signInThroughForm(page, server, EN, credentials)
-  const connection = page.getByRole('status', { name: 'Connection' })
-  await connection.filter({ hasText: 'Synced' }).waitFor()
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Synced' }).waitFor()
+  const sections = page.getByRole('navigation', { name: 'Sections' })
+  expect(await sections.getByRole('link', { name: 'Settings' }).count()).toBe(0)
 
-  const reconnected = page.waitForEvent('websocket')
   await api(server, adminToken, 'PATCH', `/agents/${agent.id}`, { role: 'admin' })
-  await reconnected
-  await connection.filter({ hasText: 'Synced' }).waitFor()
-  expect(new URL(page.url()).pathname).toBe('/inbox')
-  await page.getByRole('button', { name: 'Bruno Lima', exact: true }).waitFor()
+  await page.waitForURL((url) => url.pathname === '/login')
+  await page.getByText('Your session has ended. Sign in again.', { exact: true }).waitFor()
+  await signInThroughForm(page, server, EN, credentials)
+  await sections.getByRole('link', { name: 'Settings' }).waitFor()
   await context.close()
 })
 

@@ -2,9 +2,10 @@
  * Journey: the admin Settings page. An agent who opens /settings is refused and their browser asks
  * for no settings at all. The admin, on a demo server whose Graph base is the Meta test double,
  * connects the real number (the demo badge goes away at once), sees secrets only as "ends in …",
- * tests the connection (and a wrong token), adds an agent and changes their role, deactivates them
- * (their session ends at once), resets a password, moves the shifts, and finds all of it in the
- * audit log. The pages also speak Brazilian Portuguese and fit a phone's width.
+ * tests the connection (and a wrong token), adds an agent and changes their role (asked first: it
+ * signs them out everywhere), deactivates them (their session ends at once), resets a password,
+ * moves the shifts, and finds all of it in the audit log. The agents table fits its card on a
+ * desktop. The pages also speak Brazilian Portuguese and fit a phone's width.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -250,9 +251,7 @@ describe('settings', () => {
       .filter({ hasText: 'Another agent already uses this email.' })
       .waitFor()
 
-    // Role.
-    await row.getByRole('combobox', { name: 'Role of Bruno Lima' }).selectOption('admin')
-    await toast(page, 'Bruno Lima is now Admin').waitFor()
+    // Role: asked first, saying what happens; Cancel keeps the old one, Confirm signs him out.
     const listed = async () =>
       (
         await api<{ agents: { email: string; role: string; active: boolean }[] }>(
@@ -262,8 +261,33 @@ describe('settings', () => {
           '/agents',
         )
       ).agents.find((agent) => agent.email === bruno.email)!
+    const role = row.getByRole('combobox', { name: 'Role of Bruno Lima' })
+    await role.selectOption('admin')
+    const askRole = page.getByRole('dialog', { name: 'Make Bruno Lima an admin?' })
+    await askRole
+      .getByText('They will be signed out of every device and must sign in again.')
+      .waitFor()
+    await askRole.getByRole('button', { name: 'Cancel' }).click()
+    await askRole.waitFor({ state: 'hidden' })
+    expect(await role.inputValue()).toBe('agent')
+    expect((await listed()).role).toBe('agent')
+
+    const brunoBefore = (await apiSignIn(server, bruno)).token!
+    await role.selectOption('admin')
+    await askRole.getByRole('button', { name: 'Change role' }).click()
+    await toast(page, 'Bruno Lima is now Admin').waitFor()
+    await askRole.waitFor({ state: 'hidden' })
+    expect(await role.inputValue()).toBe('admin')
     expect((await listed()).role).toBe('admin')
-    await row.getByRole('combobox', { name: 'Role of Bruno Lima' }).selectOption('agent')
+    const signedOut = await fetch(`${server.url}/api/me`, {
+      headers: { authorization: `Bearer ${brunoBefore}` },
+    })
+    expect(signedOut.status).toBe(401)
+    await role.selectOption('agent')
+    await page
+      .getByRole('dialog', { name: 'Make Bruno Lima an agent?' })
+      .getByRole('button', { name: 'Change role' })
+      .click()
     await toast(page, 'Bruno Lima is now Agent').waitFor()
 
     // Deactivate: confirmed, and his session ends at once.
@@ -295,6 +319,32 @@ describe('settings', () => {
     expect((await apiSignIn(server, { ...bruno, password: 'bruno-new-pass-2' })).token).toBeTruthy()
     expect((await apiSignIn(server, bruno)).token).toBeUndefined()
     await page.context().close()
+  })
+
+  test('the agents table fits its card at 1400 and 1280 px: every Deactivate button shows whole', async () => {
+    const cases = [
+      { width: 1400, locale: 'en-US', deactivate: 'Deactivate (Ana Souza)' },
+      { width: 1400, locale: 'pt-BR', deactivate: 'Desativar (Ana Souza)' },
+      { width: 1280, locale: 'pt-BR', deactivate: 'Desativar (Ana Souza)' },
+    ]
+    for (const { width, locale, deactivate } of cases) {
+      const page = await signedIn(server.admin, { locale, viewport: { width, height: 900 } })
+      await page.goto(`${server.url}/settings/agents`)
+      const button = page.getByRole('button', { name: deactivate })
+      await button.waitFor()
+      const card = page.locator('section.card').filter({ has: button })
+      const [outer, inner] = [await card.boundingBox(), await button.boundingBox()]
+      const at = `at ${width} px in ${locale}`
+      expect(outer && inner, at).toBeTruthy()
+      expect(inner!.x, at).toBeGreaterThanOrEqual(outer!.x)
+      expect(inner!.x + inner!.width, at).toBeLessThanOrEqual(outer!.x + outer!.width)
+      // Nor is anything of the table scrolled out of sight inside the card.
+      const hidden = await card
+        .locator('.table-wrap')
+        .evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)
+      expect(hidden, at).toBeLessThanOrEqual(0)
+      await page.context().close()
+    }
   })
 
   test('the admin moves the shifts and finds them saved after a reload', async () => {
@@ -366,7 +416,7 @@ describe('settings', () => {
     await page.getByRole('button', { name: 'New canned response' }).click()
     editor = page.getByRole('dialog', { name: 'New canned response' })
     await editor.getByLabel('Title').fill('Saudação')
-    await editor.getByLabel('Text').fill('Olá! Como posso ajudar?')
+    await editor.getByLabel('Text', { exact: true }).fill('Olá! Como posso ajudar?')
     await editor.getByLabel('Use in').selectOption('internal')
     await editor.getByRole('button', { name: 'Save' }).click()
     await toast(page, 'Canned response created').waitFor()
@@ -374,8 +424,10 @@ describe('settings', () => {
     await canned.getByRole('row', { name: /Saudação.*Internal notes/ }).waitFor()
     await page.getByRole('button', { name: 'Edit Saudação' }).click()
     editor = page.getByRole('dialog', { name: 'Edit canned response' })
-    expect(await editor.getByLabel('Text').inputValue()).toBe('Olá! Como posso ajudar?')
-    await editor.getByLabel('Text').fill('Olá! Em que posso ajudar?')
+    expect(await editor.getByLabel('Text', { exact: true }).inputValue()).toBe(
+      'Olá! Como posso ajudar?',
+    )
+    await editor.getByLabel('Text', { exact: true }).fill('Olá! Em que posso ajudar?')
     await editor.getByRole('button', { name: 'Save' }).click()
     await toast(page, 'Canned response saved').waitFor()
     await canned.getByText('Olá! Em que posso ajudar?').waitFor()

@@ -1,6 +1,7 @@
 /**
  * Journey: playing a customer in the demo. A signed-in agent opens /simulator, sees it is the demo's
  * simulated WhatsApp, creates a customer, writes as them, and finds the message in the inbox.
+ * Offline, the app still says it is the demo (the last mode the server reported).
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -9,6 +10,7 @@ import {
   openPage,
   signInThroughForm,
   startServer,
+  waitForServiceWorker,
   type TestServer,
 } from './helpers.js'
 
@@ -81,6 +83,25 @@ test('the customer orders from the catalog, edits a message and deletes one', as
     .click()
   await chat.getByText('You deleted this message').waitFor()
   expect(await chat.getByText('Mensagem errada').count()).toBe(0)
+  await context.close()
+})
+
+test('offline, the demo badge and the Simulator link stay: the last known mode is shown', async () => {
+  const { context, page } = await openPage(browser)
+  await signInThroughForm(page, server)
+  const badge = page.getByRole('link', { name: 'Demo: simulated WhatsApp' })
+  const simulator = page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('link', { name: 'Simulator' })
+  await badge.waitFor()
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Synced' }).waitFor()
+  await waitForServiceWorker(page)
+
+  await context.setOffline(true)
+  await page.reload()
+  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Offline' }).waitFor()
+  await badge.waitFor()
+  await simulator.waitFor()
   await context.close()
 })
 

@@ -157,10 +157,48 @@ describe('changing agents', () => {
       email: 'renamed@test.local',
       role: 'admin',
     })
-    // Now an admin, with the same session.
-    expect(
-      (await call('/api/agents', { method: 'POST', token: agent.token, json: {} })).status,
-    ).toBe(400)
+    // Now an admin, once signed in again.
+    const token = await server.login('renamed@test.local', agent.password)
+    expect((await call('/api/agents', { method: 'POST', token, json: {} })).status).toBe(400)
+  })
+
+  it('a new name or email keeps the agent signed in', async () => {
+    const agent = await hire()
+    await call(`/api/agents/${agent.id}`, {
+      method: 'PATCH',
+      token: admin,
+      json: { name: 'Only Renamed' },
+    })
+    expect((await call('/api/me', { token: agent.token })).status).toBe(200)
+  })
+
+  it('a new role ends every session of the agent, cookie or token, and closes their sockets', async () => {
+    const agent = await hire()
+    const login = await server.request('/api/auth/login', {
+      method: 'POST',
+      json: { email: agent.email, password: agent.password },
+    })
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    expect(cookie).toMatch(/^atende_session=/)
+    const withCookie = () => server.request('/api/me', { headers: { cookie } })
+    expect((await withCookie()).status).toBe(200)
+    const socket = rawSocket(`${server.wsUrl}/sync/inbox?token=${agent.token}`)
+    await socket.opened
+
+    const { status, body } = await call(`/api/agents/${agent.id}`, {
+      method: 'PATCH',
+      token: admin,
+      json: { role: 'admin' },
+    })
+    expect(status).toBe(200)
+    expect(body.agent.role).toBe('admin')
+    expect((await socket.closed).code).toBe(4401)
+    expect((await withCookie()).status).toBe(401)
+    expect((await call('/api/me', { token: agent.token })).status).toBe(401)
+    // Signing in again works, with the new role.
+    const again = await server.login(agent.email, agent.password)
+    const me = await call('/api/me', { token: again })
+    expect(me.body.user.role).toBe('admin')
   })
 
   it('a new password replaces the old one and signs the agent out elsewhere', async () => {
@@ -282,10 +320,12 @@ describe('the last active admin', () => {
         json: { role: 'agent' },
       })
       expect(demoted.status).toBe(200)
-      // Demoted on the spot: the same session can no longer manage the team.
-      expect((await own.request('/api/agents', { method: 'POST', token, json: {} })).status).toBe(
-        403,
-      )
+      // Demoted on the spot and signed out, this session too; signed in again, only an agent.
+      expect((await own.request('/api/me', { token })).status).toBe(401)
+      const again = await own.login(TEST_ADMIN.email, TEST_ADMIN.password)
+      expect(
+        (await own.request('/api/agents', { method: 'POST', token: again, json: {} })).status,
+      ).toBe(403)
     } finally {
       await own.stop()
     }

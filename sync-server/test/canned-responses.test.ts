@@ -1,7 +1,7 @@
 /**
  * Canned responses over HTTP: any agent creates and lists them (search by title or text, any
  * case; kind public or internal), only the author or an admin changes or deletes one, bad input is
- * a 400 and no session a 401.
+ * a 400 (an unknown placeholder too) and no session a 401.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from './helpers/server.js'
@@ -128,6 +128,33 @@ describe('canned responses', () => {
       body: '{not json',
     })
     expect(malformed.status).toBe(400)
+  })
+
+  it('keeps named placeholders in either language, and refuses an unknown one by name', async () => {
+    const text = 'Olá {{nome}}, sou {{agent.name}} ({{ Contato.Telefone }})'
+    const saved = await create(ana.token, { title: 'Com nomes', text, kind: 'public' })
+    expect(saved.status).toBe(201)
+    expect(saved.body.cannedResponse.text).toBe(text)
+
+    type Refusal = { error: { code: string; message: string } }
+    const unknown = await api<Refusal>(server, ana.token, 'POST', '/api/canned-responses', {
+      title: 'Errado',
+      text: 'Olá {{foo}}, sou {{agent.name}}',
+      kind: 'public',
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.error.code).toBe('unknown_placeholder')
+    expect(unknown.body.error.message).toMatch(/^Unknown placeholder \{\{foo\}\}:/)
+
+    const path = `/api/canned-responses/${saved.body.cannedResponse.id}`
+    const changed = await api<Refusal>(server, ana.token, 'PATCH', path, { text: 'Oi {{cliente}}' })
+    expect(changed.status).toBe(400)
+    expect(changed.body.error).toMatchObject({
+      code: 'unknown_placeholder',
+      message: expect.stringContaining('{{cliente}}'),
+    })
+    // Nothing of the refused change was kept.
+    expect((await list(ana.token, 'Com nomes'))[0]!.text).toBe(text)
   })
 
   it('answers 401 without a session', async () => {

@@ -714,6 +714,18 @@ export const en = {
     add: 'Add agent',
     added: (name: string) => `${name} added`,
     addFailed: 'Could not add the agent.',
+    roleTitle: (name: string, role: 'agent' | 'admin') =>
+      role === 'admin' ? `Make ${name} an admin?` : `Make ${name} an agent?`,
+    roleTitleSelf: (role: 'agent' | 'admin'): string =>
+      role === 'admin' ? 'Make yourself an admin?' : 'Make yourself an agent?',
+    roleSignsOut: 'They will be signed out of every device and must sign in again.',
+    roleSignsOutSelf:
+      'You will be signed out of every device, this one included, and must sign in again.',
+    roleMeans: {
+      agent: 'Agents answer conversations; they cannot open Settings.',
+      admin: 'Admins also manage the WhatsApp channel, agents, templates and shifts in Settings.',
+    },
+    changeRole: 'Change role',
     roleChanged: (name: string, role: string) => `${name} is now ${role}`,
     changeFailed: 'Could not change the agent.',
     deactivate: 'Deactivate',
@@ -734,6 +746,29 @@ export const en = {
     emailTaken: 'Another agent already uses this email.',
     lastAdmin: 'The team needs at least one active admin.',
     empty: 'No agents yet.',
+  },
+  placeholders: {
+    insert: 'Insert a placeholder',
+    inText: 'Placeholders in this text',
+    hint: 'Placeholders are filled in with the conversation’s contact and the agent’s name when the response is put in the composer.',
+    labels: {
+      'contact.name': 'Contact name',
+      'contact.first_name': 'Contact first name',
+      'contact.phone': 'Contact phone',
+      'agent.name': 'Agent name',
+      'agent.first_name': 'Agent first name',
+    },
+    /** What the insert buttons write, in this language's words. */
+    tokens: {
+      'contact.name': '{{contact.name}}',
+      'contact.first_name': '{{contact.first_name}}',
+      'contact.phone': '{{contact.phone}}',
+      'agent.name': '{{agent.name}}',
+      'agent.first_name': '{{agent.first_name}}',
+    },
+    unknownChip: (raw: string) => `Unknown: ${raw}`,
+    unknown: (raws: readonly string[], known: readonly string[]) =>
+      `${raws.join(', ')} ${raws.length === 1 ? 'is not a placeholder' : 'are not placeholders'} Atende can fill in. Use one of: ${known.join(', ')}.`,
   },
   cannedSettings: {
     title: 'Canned responses',

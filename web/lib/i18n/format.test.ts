@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatListTime, formatSince } from './format'
+import { formatFileDetails, formatFileSize, formatListTime, formatSince } from './format'
 
 describe('formatListTime', () => {
   const now = new Date(2026, 10, 26, 15, 30).getTime()
@@ -35,5 +35,33 @@ describe('formatSince', () => {
     expect(formatSince(now - 2 * 24 * 60 * minute, now, 'en')).toBe('2d')
     expect(formatSince(now - 15 * 24 * 60 * minute, now, 'en')).toBe('2w')
     expect(formatSince(now - 5 * minute, now, 'pt-BR')).toMatch(/^5\s?min\.?$/)
+  })
+})
+
+describe('formatFileSize', () => {
+  test('bytes are spelled out, in each language', () => {
+    expect(formatFileSize(22, 'en')).toBe('22 bytes')
+    expect(formatFileSize(22, 'pt-BR')).toBe('22 bytes')
+    expect(formatFileSize(1, 'en')).toBe('1 byte')
+  })
+
+  test('larger sizes use the locale’s decimal separator and short units', () => {
+    expect(formatFileSize(1.5 * 1024 * 1024, 'en')).toBe('1.5 MB')
+    expect(formatFileSize(1.5 * 1024 * 1024, 'pt-BR')).toBe('1,5 MB')
+    expect(formatFileSize(340 * 1024, 'en')).toBe('340 kB')
+    expect(formatFileSize(2.25 * 1024 ** 3, 'pt-BR')).toBe('2,3 GB')
+  })
+})
+
+describe('formatFileDetails', () => {
+  test('puts a spaced separator between the type and the size', () => {
+    expect(formatFileDetails('text/plain', 22, 'en')).toBe('text/plain · 22 bytes')
+    expect(formatFileDetails('application/pdf', 1.5 * 1024 * 1024, 'pt-BR')).toBe(
+      'application/pdf · 1,5 MB',
+    )
+  })
+
+  test('without a size, the type alone', () => {
+    expect(formatFileDetails('text/plain', undefined, 'en')).toBe('text/plain')
   })
 })

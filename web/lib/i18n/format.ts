@@ -64,3 +64,34 @@ export function formatSince(at: number, now: number, locale: Locale): string | n
   }
   return null
 }
+
+const FILE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const
+
+/**
+ * A file size for people, in the locale's numbers and units: "22 bytes", "1.5 MB" in English,
+ * "22 bytes", "1,5 MB" in Portuguese. Steps of 1024, like the 20 MB attachment limit; bytes are
+ * spelled out (a short "byte" reads as a typo), larger units abbreviated.
+ */
+export function formatFileSize(bytes: number, locale: Locale): string {
+  let value = Math.max(0, bytes)
+  let unit = 0
+  while (value >= 1024 && unit < FILE_UNITS.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: FILE_UNITS[unit],
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value)
+}
+
+/** A file's type and size on one line, "text/plain · 22 bytes"; the type alone without a size. */
+export function formatFileDetails(
+  mimeType: string,
+  bytes: number | undefined,
+  locale: Locale,
+): string {
+  return bytes === undefined ? mimeType : `${mimeType} · ${formatFileSize(bytes, locale)}`
+}

@@ -719,6 +719,19 @@ export const ptBR: Dictionary = {
     add: 'Adicionar agente',
     added: (name: string) => `${name} adicionado`,
     addFailed: 'Não foi possível adicionar o agente.',
+    roleTitle: (name: string, role: 'agent' | 'admin') =>
+      role === 'admin' ? `Tornar ${name} administrador?` : `Tornar ${name} agente?`,
+    roleTitleSelf: (role: 'agent' | 'admin') =>
+      role === 'admin' ? 'Tornar-se administrador?' : 'Tornar-se agente?',
+    roleSignsOut: 'A pessoa será desconectada de todos os dispositivos e precisará entrar de novo.',
+    roleSignsOutSelf:
+      'Você será desconectado de todos os dispositivos, inclusive deste, e precisará entrar de novo.',
+    roleMeans: {
+      agent: 'Agentes atendem as conversas; não abrem as Configurações.',
+      admin:
+        'Administradores também cuidam do canal de WhatsApp, dos agentes, modelos e turnos nas Configurações.',
+    },
+    changeRole: 'Alterar função',
     roleChanged: (name: string, role: string) => `${name} agora é ${role}`,
     changeFailed: 'Não foi possível alterar o agente.',
     deactivate: 'Desativar',
@@ -739,6 +752,28 @@ export const ptBR: Dictionary = {
     emailTaken: 'Outro agente já usa este e-mail.',
     lastAdmin: 'A equipe precisa de pelo menos um administrador ativo.',
     empty: 'Nenhum agente ainda.',
+  },
+  placeholders: {
+    insert: 'Inserir um marcador',
+    inText: 'Marcadores neste texto',
+    hint: 'Os marcadores são preenchidos com o contato da conversa e o nome do agente quando a resposta vai para o editor.',
+    labels: {
+      'contact.name': 'Nome do contato',
+      'contact.first_name': 'Primeiro nome do contato',
+      'contact.phone': 'Telefone do contato',
+      'agent.name': 'Nome do agente',
+      'agent.first_name': 'Primeiro nome do agente',
+    },
+    tokens: {
+      'contact.name': '{{contato.nome}}',
+      'contact.first_name': '{{contato.primeiro_nome}}',
+      'contact.phone': '{{contato.telefone}}',
+      'agent.name': '{{agente.nome}}',
+      'agent.first_name': '{{agente.primeiro_nome}}',
+    },
+    unknownChip: (raw: string) => `Desconhecido: ${raw}`,
+    unknown: (raws: readonly string[], known: readonly string[]) =>
+      `${raws.join(', ')} ${raws.length === 1 ? 'não é um marcador' : 'não são marcadores'} que o Atende sabe preencher. Use um destes: ${known.join(', ')}.`,
   },
   cannedSettings: {
     title: 'Respostas prontas',

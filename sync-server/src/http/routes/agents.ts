@@ -2,7 +2,8 @@
  * The team: every signed-in user may list it; only admins add, change or remove agents. Taking
  * access away (deactivate, delete, new password, new role) ends the agent's sessions or sockets at
  * once, so the change holds on devices that are already signed in. Admins' changes go to the audit
- * log (`agent.create|update|delete`; a new password only as `passwordReset: true`).
+ * log (`agent.create|update|delete`; a new password only as `passwordReset: true`). A new role
+ * revokes every session of that agent, so they sign in again on each device.
  */
 import { Hono } from 'hono'
 import * as v from 'valibot'
@@ -80,21 +81,22 @@ export function agentsRoutes(options: AgentsRoutesOptions): Hono<AuthEnv> {
 
       const self = id === c.get('actor').id
       const lostAccess = before.active && !agent.active
-      if (lostAccess) sessions.revokeAgent(id)
+      const newRole = before.role !== agent.role
+      // A new role signs the agent out everywhere (this session too, if it is their own): every
+      // device signs in again and starts from what the new role may see.
+      if (lostAccess || newRole) sessions.revokeAgent(id)
       // A new password signs the agent out elsewhere; an admin changing their own keeps this session.
       else if (changes.password !== undefined)
         sessions.revokeAgent(id, self ? c.get('token') : undefined)
       // Open sockets carry the old role or session: drop them so they reconnect and re-authenticate.
-      if (lostAccess || changes.password !== undefined || before.role !== agent.role) {
-        sync.disconnectAgent(id)
-      }
+      if (lostAccess || changes.password !== undefined || newRole) sync.disconnectAgent(id)
       const fields = Object.keys(changes).filter(
         (key) => changes[key as keyof typeof changes] !== undefined,
       )
       log.info('agent changed', { agentId: id, by: c.get('actor').id, fields })
       audit?.record(c.get('actor'), 'agent.update', id, {
         fields: fields.filter((field) => field !== 'password'),
-        ...(before.role !== agent.role ? { role: agent.role } : {}),
+        ...(newRole ? { role: agent.role } : {}),
         ...(before.active !== agent.active ? { active: agent.active } : {}),
         ...(changes.password !== undefined ? { passwordReset: true } : {}),
       })

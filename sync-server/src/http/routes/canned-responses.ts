@@ -7,9 +7,13 @@
  *   PATCH  /:id   { title?, text?, kind? } → { cannedResponse }; 403 unless author or admin
  *   DELETE /:id   → 204; 403 unless author or admin
  *
+ * The text may hold named placeholders (`{{contact.name}}`, `{{nome}}` …, `shared/src/model/
+ * placeholders.ts`), filled in by the composer; an unknown one is a 400 `unknown_placeholder`
+ * naming it, so it can never go out to a customer as written.
+ *
  * What an admin does here goes to the audit log (`canned_response.*`: title and kind, never the text).
  */
-import type { Actor } from '@atende/shared'
+import { PLACEHOLDER_KEYS, unknownPlaceholders, type Actor } from '@atende/shared'
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import {
@@ -60,6 +64,17 @@ function ownedBy(store: CannedResponseStore, id: string, actor: Actor): CannedRe
   return cannedResponse
 }
 
+/** Refuses a text with a placeholder that nothing fills in. */
+function checkPlaceholders(text: string | undefined): void {
+  const unknown = unknownPlaceholders(text ?? '')
+  if (unknown.length === 0) return
+  throw new ApiError(
+    400,
+    'unknown_placeholder',
+    `Unknown placeholder ${unknown.join(', ')}: use one of ${PLACEHOLDER_KEYS.map((key) => `{{${key}}}`).join(', ')}`,
+  )
+}
+
 /** Mount at `/canned-responses` behind `requireSession`. */
 export function cannedResponseRoutes(deps: { db: Db; audit?: AuditLog }): Hono<AuthEnv> {
   const store = createCannedResponseStore(deps.db)
@@ -79,6 +94,7 @@ export function cannedResponseRoutes(deps: { db: Db; audit?: AuditLog }): Hono<A
   )
   app.post('/', async (c) => {
     const fields = await readJson(c, CreateCannedResponse)
+    checkPlaceholders(fields.text)
     const cannedResponse = store.create(fields, c.get('actor').id)
     audited(c.get('actor'), 'create', cannedResponse)
     return c.json({ cannedResponse }, 201)
@@ -86,6 +102,7 @@ export function cannedResponseRoutes(deps: { db: Db; audit?: AuditLog }): Hono<A
   app.patch('/:id', async (c) => {
     const { id } = ownedBy(store, c.req.param('id'), c.get('actor'))
     const fields = await readJson(c, UpdateCannedResponse)
+    checkPlaceholders(fields.text)
     const cannedResponse = store.update(id, fields)!
     audited(c.get('actor'), 'update', cannedResponse, {
       fields: Object.keys(fields).filter((key) => fields[key as keyof typeof fields] !== undefined),
