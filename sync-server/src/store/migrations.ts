@@ -13,6 +13,7 @@ import { auditLog } from './migrations/011-audit-log.js'
 import { conversationSources } from './migrations/012-conversation-sources.js'
 import { signInAlerts } from './migrations/013-sign-in-alerts.js'
 import { waAmendments } from './migrations/015-wa-amendments.js'
+import { ticketSubjectPriority } from './migrations/017-ticket-subject-priority.js'
 
 export interface Migration {
   id: number
@@ -107,4 +108,5 @@ export const MIGRATIONS: Migration[] = [
   conversationSources,
   signInAlerts,
   waAmendments,
+  ticketSubjectPriority,
 ]
