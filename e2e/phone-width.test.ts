@@ -67,6 +67,19 @@ interface Route {
   path: () => string
   /** What shows once the page has loaded its content. */
   ready: (page: Page) => Locator
+  /** Content that must be on screen whole, not in a box scrolled sideways. */
+  onScreen?: (page: Page) => Locator
+}
+
+/** The elements of `locator` that reach past the screen's right edge (their text). */
+async function cutOff(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll(
+    (elements, width) =>
+      elements
+        .filter((element) => element.getBoundingClientRect().right > width)
+        .map((element) => element.textContent?.trim() ?? ''),
+    PHONE.width,
+  )
 }
 
 const heading = (name: string) => (page: Page) =>
@@ -74,7 +87,12 @@ const heading = (name: string) => (page: Page) =>
 
 const ROUTES: Record<string, Route> = {
   inbox: { path: () => '/inbox', ready: (p) => p.getByRole('list', { name: 'Conversations' }) },
-  tickets: { path: () => '/tickets', ready: (p) => p.getByRole('table', { name: 'Ticket list' }) },
+  tickets: {
+    path: () => '/tickets',
+    ready: (p) => p.getByRole('table', { name: 'Ticket list' }),
+    // Every filter and every cell of a ticket, the assignee's too.
+    onScreen: (p) => p.locator('form[aria-label="Filters"] label, tbody td'),
+  },
   ticket: {
     path: () => `/tickets/${ticketId}`,
     ready: (p) => p.getByRole('list', { name: 'Transcript' }),
@@ -122,6 +140,7 @@ for (const [name, route] of Object.entries(ROUTES)) {
     await page.goto(`${server.url}${route.path()}`)
     await route.ready(page).waitFor()
     expect(await sidewaysOverflow()).toEqual({ scrollWidth: PHONE.width, viewport: PHONE.width })
+    if (route.onScreen) expect(await cutOff(route.onScreen(page))).toEqual([])
   })
 }
 

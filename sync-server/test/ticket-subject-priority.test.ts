@@ -120,7 +120,9 @@ describe('changing them, and the list', () => {
     const cleared = await world.call<{ ticket: TicketSummary }>(world.bob, 'PATCH', path, {
       subject: '   ',
     })
-    expect(cleared.body, JSON.stringify(cleared)).toMatchObject({ ticket: { subject: null, priority: 'high' } })
+    expect(cleared.body, JSON.stringify(cleared)).toMatchObject({
+      ticket: { subject: null, priority: 'high' },
+    })
     const bad = await world.call<{ error: { code: string } }>(world.bob, 'PATCH', path, {
       priority: 'soon',
     })
