@@ -31,6 +31,79 @@ export function isOpenTicketStatus(status: TicketStatus): boolean {
  */
 export const CLOSE_TICKET_CHOICES = ['resolve', 'keep'] as const
 export type CloseTicketChoice = (typeof CLOSE_TICKET_CHOICES)[number]
+/** How urgent a ticket is, least first; new tickets are `normal`. */
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
+export const DEFAULT_TICKET_PRIORITY: TicketPriority = 'normal'
+
+export function isTicketPriority(value: unknown): value is TicketPriority {
+  return typeof value === 'string' && (TICKET_PRIORITIES as readonly string[]).includes(value)
+}
+
+/** A ticket's optional subject, in characters (after trimming). */
+export const MAX_TICKET_SUBJECT = 120
+
+/** How the ticket list can be ordered: newest created, latest updated, or most urgent first. */
+export const TICKET_SORTS = ['created', 'updated', 'priority'] as const
+export type TicketSort = (typeof TICKET_SORTS)[number]
+
+export function isTicketSort(value: unknown): value is TicketSort {
+  return typeof value === 'string' && (TICKET_SORTS as readonly string[]).includes(value)
+}
+
+/** The agent-given fields of a ticket: both optional when creating one. */
+export interface TicketFields {
+  /** Null (or absent) for none; an empty or blank string clears it. */
+  subject?: string | null
+  priority?: TicketPriority
+}
+
+export type TicketFieldsProblem =
+  | { code: 'invalid_ticket_subject'; field: 'subject'; message: string }
+  | { code: 'invalid_ticket_priority'; field: 'priority'; message: string }
+
+/**
+ * Checks the agent-given fields of a ticket (a request body, say) and normalises them: the subject
+ * trimmed, blank read as none (null). Fields that are absent stay absent; anything else in `input`
+ * is not looked at.
+ */
+export function parseTicketFields(
+  input: Record<string, unknown>,
+): { ok: true; fields: TicketFields } | ({ ok: false } & TicketFieldsProblem) {
+  const fields: TicketFields = {}
+  if (input.subject !== undefined) {
+    if (input.subject !== null && typeof input.subject !== 'string') {
+      return {
+        ok: false,
+        code: 'invalid_ticket_subject',
+        field: 'subject',
+        message: 'subject: must be a string or null',
+      }
+    }
+    const subject = input.subject?.trim() ?? ''
+    if ([...subject].length > MAX_TICKET_SUBJECT) {
+      return {
+        ok: false,
+        code: 'invalid_ticket_subject',
+        field: 'subject',
+        message: `subject: must be at most ${MAX_TICKET_SUBJECT} characters`,
+      }
+    }
+    fields.subject = subject === '' ? null : subject
+  }
+  if (input.priority !== undefined) {
+    if (!isTicketPriority(input.priority)) {
+      return {
+        ok: false,
+        code: 'invalid_ticket_priority',
+        field: 'priority',
+        message: `priority: must be one of ${TICKET_PRIORITIES.join(', ')}`,
+      }
+    }
+    fields.priority = input.priority
+  }
+  return { ok: true, fields }
+}
 
 /** A ticket as lists show it. */
 export interface TicketSummary {
@@ -39,6 +112,9 @@ export interface TicketSummary {
   number: string
   status: TicketStatus
   /** The ticket's owner: who answers for it (the agent who opened it, unless given to another). */
+  /** What it is about, in the agent's words; null when none was given. */
+  subject: string | null
+  priority: TicketPriority
   assigneeId: AgentId | null
   /**
    * Who handled the conversation: its assignee when it was closed (while it is live, its assignee

@@ -64,7 +64,8 @@ export const API_ACCESS: readonly RouteAccess[] = [
     method: 'POST',
     path: '/api/conversations/:id/ticket',
     access: 'signed-in',
-    bodyLimit: BODILESS,
+    bodyLimit: 4 * KiB,
+    note: 'optional body: { subject?, priority? }',
   },
   { method: 'GET', path: '/api/conversations/:id/ticket', access: 'signed-in' },
   {

@@ -27,6 +27,25 @@ export async function readJson<S extends v.GenericSchema>(
   return result.output
 }
 
+/**
+ * An optional JSON object body: `{}` when there is none, 400 `malformed_json` when it is not JSON,
+ * 400 `invalid_body` when it is JSON but not an object. The caller checks the fields.
+ */
+export async function readOptionalJson(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text()
+  if (text.trim() === '') return {}
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new ApiError(400, 'malformed_json', 'The request body must be valid JSON')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(400, 'invalid_body', 'The request body must be a JSON object')
+  }
+  return body as Record<string, unknown>
+}
+
 export const Email = v.pipe(
   v.string('must be a string'),
   v.trim(),

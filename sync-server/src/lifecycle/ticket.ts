@@ -8,6 +8,7 @@ import {
   writeMeta,
   type Actor,
   type TicketDetail,
+  type TicketFields,
   type TicketStatus,
   type TicketSummary,
 } from '@atende/shared'
@@ -26,13 +27,15 @@ import {
 
 /**
  * Opens the conversation's ticket: status `new`, assigned to the caller, with the next protocol
- * number. A conversation that has one already answers it (`created: false`), and a doc that missed
- * it (a crash between the row and the doc write) learns it then.
+ * number, and the subject and priority given (none and `normal` by default). A conversation that
+ * has one already answers it as it is (`created: false`), and a doc that missed it (a crash
+ * between the row and the doc write) learns it then.
  */
 export function createTicket(
   deps: LifecycleDeps,
   conversationId: string,
   actor: Actor,
+  fields: TicketFields = {},
   now = Date.now(),
 ): { ticket: TicketSummary; created: boolean } {
   const { conversation, shared } = liveConversation(deps, conversationId)
@@ -53,6 +56,7 @@ export function createTicket(
       status: 'new',
       assigneeId: actor.id,
       createdBy: actor.id,
+      ...fields,
       now,
     })
     // Earlier events of the conversation (assignments) belong to the ticket from now on.
@@ -101,14 +105,16 @@ export function ticketDetail(deps: LifecycleDeps, ticketId: string): TicketDetai
   }
 }
 
-export interface TicketChanges {
+export interface TicketChanges extends TicketFields {
   status?: TicketStatus
   assigneeId?: string | null
 }
 
 /**
- * Changes a ticket's status and/or assignee (any signed-in agent), one event per change. While
- * the conversation is live, a new assignee is the conversation's too (see `assignConversation`).
+ * Changes a ticket's status, assignee, subject and/or priority (any signed-in agent), one event
+ * per status or assignee change (subject and priority are the ticket's own description: no
+ * event). While the conversation is live, a new assignee is the conversation's too (see
+ * `assignConversation`).
  */
 export function updateTicket(
   deps: LifecycleDeps,
@@ -118,8 +124,16 @@ export function updateTicket(
   now = Date.now(),
 ): TicketSummary {
   const ticket = requireTicket(deps, ticketId)
-  const { assigneeId, status } = changes
+  const { assigneeId, status, subject, priority } = changes
   if (assigneeId !== undefined && assigneeId !== null) requireActiveAgent(deps, assigneeId)
+
+  const described = {
+    subject: subject !== undefined && subject !== ticket.subject ? subject : undefined,
+    priority: priority !== undefined && priority !== ticket.priority ? priority : undefined,
+  }
+  if (described.subject !== undefined || described.priority !== undefined) {
+    deps.tickets.update(ticket.id, described, now)
+  }
 
   if (status !== undefined && status !== ticket.status) {
     const event = newEvent({

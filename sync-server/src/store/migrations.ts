@@ -15,6 +15,7 @@ import { signInAlerts } from './migrations/013-sign-in-alerts.js'
 import { mediaMismatch } from './migrations/014-media-mismatch.js'
 import { waAmendments } from './migrations/015-wa-amendments.js'
 import { ticketHandler } from './migrations/016-ticket-handler.js'
+import { ticketSubjectPriority } from './migrations/017-ticket-subject-priority.js'
 
 export interface Migration {
   id: number
@@ -111,4 +112,5 @@ export const MIGRATIONS: Migration[] = [
   mediaMismatch,
   waAmendments,
   ticketHandler,
+  ticketSubjectPriority,
 ]

@@ -3,17 +3,23 @@
  * Transcripts (filing a conversation's messages, deleting one for good) are in transcripts.ts.
  */
 import {
+  DEFAULT_TICKET_PRIORITY,
   formatProtocolNumber,
   newId,
   type AgentId,
   type ContactId,
   type ConversationId,
   type ConversationStatus,
+  type TicketFields,
   type TicketId,
+  type TicketPriority,
   type TicketStatus,
   type TicketSummary,
 } from '@atende/shared'
 import type { Db } from './db.js'
+import { encodeTicketCursor, ticketListQuery, type TicketFilter } from './ticket-list.js'
+
+export { encodeTicketCursor, parseTicketCursor, type TicketFilter } from './ticket-list.js'
 
 interface TicketRow {
   id: string
@@ -21,6 +27,8 @@ interface TicketRow {
   conversation_id: string
   contact_id: string
   status: TicketStatus
+  subject: string | null
+  priority: TicketPriority
   assignee_id: string | null
   handler_id: string | null
   created_at: number
@@ -34,6 +42,8 @@ const toTicket = (row: TicketRow): TicketSummary => ({
   id: row.id as TicketId,
   number: row.number,
   status: row.status,
+  subject: row.subject,
+  priority: row.priority,
   assigneeId: row.assignee_id as AgentId | null,
   handlerId: row.handler_id as AgentId | null,
   conversationId: row.conversation_id as ConversationId,
@@ -54,18 +64,17 @@ export interface NewTicket {
   status: TicketStatus
   assigneeId: string | null
   createdBy: string | null
+  /** None by default. */
+  subject?: string | null
+  /** `normal` by default. */
+  priority?: TicketPriority
   now: number
 }
 
-export interface TicketFilter {
+/** What `update` may change; absent fields stay as they are. */
+export interface TicketUpdate extends TicketFields {
   status?: TicketStatus
-  /** An agent id, `null` for unassigned tickets, absent for any. */
   assigneeId?: string | null
-  /** Matches the protocol number, the contact's name, phone or email. */
-  q?: string
-  /** From a previous page's `nextCursor`. */
-  cursor?: string | null
-  limit?: number
 }
 
 /** A conversation of a contact, with its ticket if it has one (the right column's history). */
@@ -82,32 +91,13 @@ export interface TicketStore {
   forConversation(conversationId: string): TicketSummary | undefined
   /** Inserts a ticket with the next protocol number of its day. */
   create(input: NewTicket): TicketSummary
-  update(
-    id: string,
-    changes: { status?: TicketStatus; assigneeId?: string | null },
-    now: number,
-  ): void
-  /** Newest first, `limit` at a time after `cursor`. */
+  /** Changes the given fields (and `updated_at`) in one transaction. */
+  update(id: string, changes: TicketUpdate, now: number): void
+  /** In the filter's order (newest first by default), `limit` at a time after `cursor`. */
   list(filter: TicketFilter): { tickets: TicketSummary[]; nextCursor: string | null }
   /** The contact's latest tickets and conversations, newest first. */
   forContact(contactId: string, limit: number): TicketSummary[]
   conversationsOf(contactId: string, limit: number): ContactConversation[]
-}
-
-/** Keyset cursor: `<createdAt>_<id>` of a page's last ticket. */
-export function encodeTicketCursor(ticket: Pick<TicketSummary, 'createdAt' | 'id'>): string {
-  return `${ticket.createdAt}_${ticket.id}`
-}
-
-/** The cursor's position, or null for a string that is not one of ours. */
-export function parseTicketCursor(cursor: string): { createdAt: number; id: string } | null {
-  const match = /^(\d{1,15})_([0-9a-f-]{36})$/.exec(cursor)
-  return match ? { createdAt: Number(match[1]), id: match[2]! } : null
-}
-
-/** `q` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped. */
-function containing(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 }
 
 export function createTicketStore(db: Db): TicketStore {
@@ -119,11 +109,14 @@ export function createTicketStore(db: Db): TicketStore {
   )
   const insert = db.prepare(
     `INSERT INTO tickets (id, number, conversation_id, contact_id, status, assignee_id, created_by,
-       created_at, updated_at)
-     VALUES (@id, @number, @conversationId, @contactId, @status, @assigneeId, @createdBy, @now, @now)`,
+       subject, priority, created_at, updated_at)
+     VALUES (@id, @number, @conversationId, @contactId, @status, @assigneeId, @createdBy,
+       @subject, @priority, @now, @now)`,
   )
   const setStatus = db.prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?')
   const setAssignee = db.prepare('UPDATE tickets SET assignee_id = ?, updated_at = ? WHERE id = ?')
+  const setSubject = db.prepare('UPDATE tickets SET subject = ?, updated_at = ? WHERE id = ?')
+  const setPriority = db.prepare('UPDATE tickets SET priority = ?, updated_at = ? WHERE id = ?')
   const ofContact = db.prepare<[string, number], TicketRow>(
     `${SELECT} WHERE t.contact_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?`,
   )
@@ -140,7 +133,13 @@ export function createTicketStore(db: Db): TicketStore {
     const key = formatProtocolNumber(day, 0).slice(0, 8)
     const sequence = nextNumber.get(key)!.last
     const id = newId()
-    insert.run({ ...input, id, number: formatProtocolNumber(day, sequence) })
+    insert.run({
+      subject: null,
+      priority: DEFAULT_TICKET_PRIORITY,
+      ...input,
+      id,
+      number: formatProtocolNumber(day, sequence),
+    })
     return toTicket(byId.get(id)!)
   })
 
@@ -154,47 +153,23 @@ export function createTicketStore(db: Db): TicketStore {
       return row && toTicket(row)
     },
     create,
-    update: db.transaction(
-      (id: string, changes: { status?: TicketStatus; assigneeId?: string | null }, now: number) => {
-        if (changes.status !== undefined) setStatus.run(changes.status, now, id)
-        if (changes.assigneeId !== undefined) setAssignee.run(changes.assigneeId, now, id)
-      },
-    ),
+    update: db.transaction((id: string, changes: TicketUpdate, now: number) => {
+      if (changes.status !== undefined) setStatus.run(changes.status, now, id)
+      if (changes.assigneeId !== undefined) setAssignee.run(changes.assigneeId, now, id)
+      if (changes.subject !== undefined) setSubject.run(changes.subject, now, id)
+      if (changes.priority !== undefined) setPriority.run(changes.priority, now, id)
+    }),
     list(filter) {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200)
-      const where: string[] = []
-      const params: unknown[] = []
-      if (filter.status) {
-        where.push('t.status = ?')
-        params.push(filter.status)
-      }
-      if (filter.assigneeId === null) where.push('t.assignee_id IS NULL')
-      else if (filter.assigneeId !== undefined) {
-        where.push('t.assignee_id = ?')
-        params.push(filter.assigneeId)
-      }
-      const q = filter.q?.trim()
-      if (q) {
-        where.push(
-          `(t.number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\'
-            OR c.email LIKE ? ESCAPE '\\')`,
-        )
-        const pattern = containing(q)
-        params.push(pattern, pattern, pattern, pattern)
-      }
-      const after = filter.cursor ? parseTicketCursor(filter.cursor) : null
-      if (after) {
-        where.push('(t.created_at < ? OR (t.created_at = ? AND t.id < ?))')
-        params.push(after.createdAt, after.createdAt, after.id)
-      }
-      const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY t.created_at DESC, t.id DESC LIMIT ?`
+      const { clauses, params } = ticketListQuery(filter)
+      const sql = `${SELECT} ${clauses} LIMIT ?`
       let statement = listings.get(sql)
       if (!statement) listings.set(sql, (statement = db.prepare<unknown[], TicketRow>(sql)))
       const rows = statement.all(...params, limit + 1)
       const tickets = rows.slice(0, limit).map(toTicket)
       const last = tickets[tickets.length - 1]
-      return { tickets, nextCursor: rows.length > limit && last ? encodeTicketCursor(last) : null }
+      const more = rows.length > limit && last
+      return { tickets, nextCursor: more ? encodeTicketCursor(last, filter.sort) : null }
     },
     forContact: (contactId, limit) => ofContact.all(contactId, limit).map(toTicket),
     conversationsOf: (contactId, limit) => conversations.all(contactId, limit),

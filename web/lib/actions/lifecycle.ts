@@ -9,7 +9,7 @@ import {
   type CloseTicketChoice,
   type MessageId,
   type TicketDetail,
-  type TicketStatus,
+  type TicketFields,
   type TicketSummary,
 } from '@atende/shared'
 import {
@@ -21,6 +21,7 @@ import {
   postAssign,
   postClose,
   postTicket,
+  type TicketChanges,
   type TicketPage,
   type TicketQuery,
 } from '$lib/api/tickets'
@@ -33,9 +34,20 @@ import { acquireDoc } from '$lib/sync/doc-pool'
  * it goes out through the server's outbound sender.
  */
 
-/** Opens the conversation's ticket (or answers the one it has). */
-export function createTicket(conversationId: string): Promise<TicketSummary> {
-  return postTicket(fetch, conversationId)
+/** Opens the conversation's ticket, with an optional subject and priority (or answers the one it has). */
+export function createTicket(
+  conversationId: string,
+  fields: TicketFields = {},
+): Promise<TicketSummary> {
+  return postTicket(fetch, conversationId, fields)
+}
+
+/**
+ * The tickets of the contacts' closed conversations matching a search (name, phone, subject),
+ * most recently updated first: what the inbox shows below the live conversations it found.
+ */
+export async function searchClosed(q: string, limit = 20): Promise<TicketSummary[]> {
+  return (await getTickets(fetch, { q, filed: true, sort: 'updated', limit })).tickets
 }
 
 /** The conversation's ticket, or null while it has none. */
@@ -122,9 +134,6 @@ export function transferConversation(conversationId: string, agentId: string): P
 }
 
 /** Changes a ticket's status or assignee (one event each). */
-export function changeTicket(
-  ticketId: string,
-  changes: { status?: TicketStatus; assigneeId?: string | null },
-): Promise<TicketSummary> {
+export function changeTicket(ticketId: string, changes: TicketChanges): Promise<TicketSummary> {
   return patchTicket(fetch, ticketId, changes)
 }

@@ -2,6 +2,9 @@ import type {
   CloseTicketChoice,
   ConversationEvent,
   TicketDetail,
+  TicketFields,
+  TicketPriority,
+  TicketSort,
   TicketStatus,
   TicketSummary,
 } from '@atende/shared'
@@ -14,14 +17,19 @@ import { apiError, callApi, readJson, request, type Fetch } from './http'
 
 const conversation = (id: string) => `/api/conversations/${encodeURIComponent(id)}`
 
-/** POST /api/conversations/:id/ticket: the conversation's ticket, created if it had none. */
-export async function postTicket(fetchFn: Fetch, conversationId: string): Promise<TicketSummary> {
+/**
+ * POST /api/conversations/:id/ticket: the conversation's ticket, created (with the subject and
+ * priority given, if any) when it had none.
+ */
+export async function postTicket(
+  fetchFn: Fetch,
+  conversationId: string,
+  fields: TicketFields = {},
+): Promise<TicketSummary> {
   const body = await callApi<{ ticket: TicketSummary }>(
     fetchFn,
     `${conversation(conversationId)}/ticket`,
-    {
-      method: 'POST',
-    },
+    { method: 'POST', json: fields },
   )
   return body.ticket
 }
@@ -77,11 +85,21 @@ export async function getConversationEvents(
   ).events
 }
 
+/** What PATCH /api/tickets/:id may change. */
+export interface TicketChanges extends TicketFields {
+  status?: TicketStatus
+  assigneeId?: string | null
+}
+
 export interface TicketQuery {
   status?: TicketStatus | ''
+  priority?: TicketPriority | ''
   /** 'me', 'none', an agent id, or '' for anyone. */
   assignee?: string
+  /** Only closed conversations' tickets (true), only live ones' (false), or both. */
+  filed?: boolean
   q?: string
+  sort?: TicketSort
   cursor?: string | null
   limit?: number
 }
@@ -94,8 +112,11 @@ export interface TicketPage {
 export function getTickets(fetchFn: Fetch, query: TicketQuery = {}): Promise<TicketPage> {
   const params = new URLSearchParams()
   if (query.status) params.set('status', query.status)
+  if (query.priority) params.set('priority', query.priority)
   if (query.assignee) params.set('assignee', query.assignee)
+  if (query.filed !== undefined) params.set('filed', String(query.filed))
   if (query.q?.trim()) params.set('q', query.q.trim())
+  if (query.sort && query.sort !== 'created') params.set('sort', query.sort)
   if (query.cursor) params.set('cursor', query.cursor)
   if (query.limit) params.set('limit', String(query.limit))
   return callApi(fetchFn, `/api/tickets?${params}`)
@@ -112,7 +133,7 @@ export async function getTicket(fetchFn: Fetch, id: string): Promise<TicketDetai
 export async function patchTicket(
   fetchFn: Fetch,
   id: string,
-  changes: { status?: TicketStatus; assigneeId?: string | null },
+  changes: TicketChanges,
 ): Promise<TicketSummary> {
   const body = await callApi<{ ticket: TicketSummary }>(
     fetchFn,

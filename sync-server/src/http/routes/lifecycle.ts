@@ -2,7 +2,8 @@
  * `/api/conversations/:id/…`: the server-side actions on a live conversation. Ticket, close,
  * assign and transfer are open to every signed-in agent; delete to admins and the assignee.
  *
- *   POST   /:id/ticket    create the ticket (201), or answer the one it has (200)
+ *   POST   /:id/ticket    { subject?, priority? } or no body: create the ticket (201), or answer
+ *                         the one it has (200)
  *   GET    /:id/ticket    the conversation's ticket, 404 when it has none
  *   POST   /:id/close     { ticket?: 'resolve' | 'keep' }: file the history into the ticket
  *                          (an open one resolved, by default, or kept), delete the live doc
@@ -15,7 +16,7 @@
 import { Hono, type ErrorHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import * as v from 'valibot'
-import { CLOSE_TICKET_CHOICES, isUuid } from '@atende/shared'
+import { CLOSE_TICKET_CHOICES, isUuid, parseTicketFields, type TicketFields } from '@atende/shared'
 import { assignConversation } from '../../lifecycle/assign.js'
 import { closeConversation } from '../../lifecycle/close.js'
 import { deleteConversation } from '../../lifecycle/delete.js'
@@ -33,7 +34,7 @@ import { ConversationNotLive } from '../../store/transcripts.js'
 import type { DocManager } from '../../sync/docs.js'
 import { ApiError, errorResponse, handleError } from '../errors.js'
 import type { AuthEnv } from '../middleware/auth.js'
-import { readJson } from '../validate.js'
+import { readJson, readOptionalJson } from '../validate.js'
 
 export interface LifecycleRoutesOptions {
   db: Db
@@ -72,6 +73,13 @@ export function idParam(value: string, code: LifecycleErrorCode, what: string): 
   return value.toLowerCase()
 }
 
+/** A ticket's subject and priority from a body, or a 400 naming the field that is wrong. */
+export function ticketFields(body: Record<string, unknown>): TicketFields {
+  const parsed = parseTicketFields(body)
+  if (!parsed.ok) throw new ApiError(400, parsed.code, parsed.message)
+  return parsed.fields
+}
+
 const AgentId = v.pipe(
   v.string('must be an agent id'),
   v.check((id: string) => isUuid(id), 'must be an agent id'),
@@ -92,12 +100,10 @@ export function lifecycleRoutes(options: LifecycleRoutesOptions | LifecycleDeps)
   return new Hono<AuthEnv>()
     .onError(lifecycleErrors(deps.log))
 
-    .post('/:id/ticket', (c) => {
-      const { ticket, created } = createTicket(
-        deps,
-        conversation(c.req.param('id')),
-        c.get('actor'),
-      )
+    .post('/:id/ticket', async (c) => {
+      const id = conversation(c.req.param('id'))
+      const fields = ticketFields(await readOptionalJson(c))
+      const { ticket, created } = createTicket(deps, id, c.get('actor'), fields)
       return c.json({ ticket }, created ? 201 : 200)
     })
 

@@ -2,20 +2,31 @@
  * `/api/tickets`: the ticket list and one ticket's transcript; status and assignee changes. Open
  * to every signed-in agent.
  *
- *   GET   /?status=&assignee=me|none|<agent id>&q=&cursor=&limit=  → { tickets, nextCursor }
+ *   GET   /?status=&priority=&assignee=me|none|<agent id>&filed=true|false&q=&sort=&cursor=&limit=
+ *           → { tickets, nextCursor }; q matches the number, subject, contact name, phone or
+ *           email; sort is created (default), updated or priority, each newest / most urgent first;
+ *           filed=true lists closed conversations' tickets (the inbox's search of closed work)
  *   GET   /:id    → { ticket: { …, messages, events } }
- *   PATCH /:id    { status?, assigneeId? }  → { ticket }
+ *   PATCH /:id    { status?, assigneeId?, subject?, priority? }  → { ticket }
  */
 import { Hono } from 'hono'
 import * as v from 'valibot'
-import { isTicketStatus, isUuid, TICKET_STATUSES } from '@atende/shared'
+import {
+  isTicketPriority,
+  isTicketSort,
+  isTicketStatus,
+  isUuid,
+  TICKET_PRIORITIES,
+  TICKET_SORTS,
+  TICKET_STATUSES,
+} from '@atende/shared'
 import { createLifecycleDeps, type LifecycleDeps } from '../../lifecycle/events.js'
 import { ticketDetail, updateTicket } from '../../lifecycle/ticket.js'
 import { parseTicketCursor } from '../../store/tickets.js'
 import { ApiError } from '../errors.js'
 import type { AuthEnv } from '../middleware/auth.js'
 import { readJson } from '../validate.js'
-import { idParam, lifecycleErrors, type LifecycleRoutesOptions } from './lifecycle.js'
+import { idParam, lifecycleErrors, ticketFields, type LifecycleRoutesOptions } from './lifecycle.js'
 
 const TicketChanges = v.pipe(
   v.object({
@@ -29,10 +40,17 @@ const TicketChanges = v.pipe(
         ),
       ),
     ),
+    // Checked by the shared rules (`ticketFields`), which name the field in their own code.
+    subject: v.optional(v.unknown()),
+    priority: v.optional(v.unknown()),
   }),
   v.check(
-    (body) => body.status !== undefined || body.assigneeId !== undefined,
-    'Give status or assigneeId',
+    (body) =>
+      body.status !== undefined ||
+      body.assigneeId !== undefined ||
+      body.subject !== undefined ||
+      body.priority !== undefined,
+    'Give status, assigneeId, subject or priority',
   ),
 )
 
@@ -54,6 +72,17 @@ export function ticketRoutes(options: LifecycleRoutesOptions | LifecycleDeps): H
       if (status !== undefined && !isTicketStatus(status)) {
         invalidQuery(`status: must be one of ${TICKET_STATUSES.join(', ')}`)
       }
+      const priority = query.priority || undefined
+      if (priority !== undefined && !isTicketPriority(priority)) {
+        invalidQuery(`priority: must be one of ${TICKET_PRIORITIES.join(', ')}`)
+      }
+      const sort = query.sort || 'created'
+      if (!isTicketSort(sort)) invalidQuery(`sort: must be one of ${TICKET_SORTS.join(', ')}`)
+      const filedParam = query.filed || undefined
+      if (filedParam !== undefined && filedParam !== 'true' && filedParam !== 'false') {
+        invalidQuery("filed: must be 'true' or 'false'")
+      }
+      const filed = filedParam === undefined ? undefined : filedParam === 'true'
       const assignee = query.assignee || undefined
       let assigneeId: string | null | undefined
       if (assignee === 'me') assigneeId = c.get('actor').id
@@ -63,22 +92,25 @@ export function ticketRoutes(options: LifecycleRoutesOptions | LifecycleDeps): H
         assigneeId = assignee.toLowerCase()
       }
       const cursor = query.cursor || null
-      if (cursor !== null && !parseTicketCursor(cursor)) {
-        invalidQuery('cursor: must be the nextCursor of a previous page')
+      if (cursor !== null && !parseTicketCursor(cursor, sort)) {
+        invalidQuery('cursor: must be the nextCursor of a previous page in the same order')
       }
       const limit = query.limit === undefined ? 50 : Number(query.limit)
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
         invalidQuery('limit: must be a whole number from 1 to 200')
       }
       const q = query.q?.slice(0, 200)
-      return c.json(deps.tickets.list({ status, assigneeId, q, cursor, limit }))
+      return c.json(
+        deps.tickets.list({ status, priority, assigneeId, filed, q, sort, cursor, limit }),
+      )
     })
 
     .get('/:id', (c) => c.json({ ticket: ticketDetail(deps, ticket(c.req.param('id'))) }))
 
     .patch('/:id', async (c) => {
       const id = ticket(c.req.param('id'))
-      const changes = await readJson(c, TicketChanges)
+      const { status, assigneeId, ...described } = await readJson(c, TicketChanges)
+      const changes = { status, assigneeId, ...ticketFields(described) }
       return c.json({ ticket: updateTicket(deps, id, changes, c.get('actor')) })
     })
 }

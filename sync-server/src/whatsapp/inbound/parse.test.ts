@@ -547,7 +547,9 @@ describe('hostile shapes', () => {
 
 describe('customer events, as the Cloud API reference gives them', () => {
   it('an edit names the original message and brings its new text', () => {
-    const op = one(editMessage(WA, 'wamid.ORIGINAL', { text: 'See you at 3pm' }, { id: 'wamid.E1' }))
+    const op = one(
+      editMessage(WA, 'wamid.ORIGINAL', { text: 'See you at 3pm' }, { id: 'wamid.E1' }),
+    )
     expect(op).toMatchObject({
       kind: 'amend',
       wamid: 'wamid.E1',

@@ -387,8 +387,7 @@ export function messageFields(
   }
   if (type === 'order' && isObject(body)) {
     const order = orderOf(body)
-    if (order)
-      return { fields: { type: 'order', text: order.note ?? '', order }, media: null }
+    if (order) return { fields: { type: 'order', text: order.note ?? '', order }, media: null }
   }
   if (type === 'button' && isObject(body)) {
     const choice = { id: scalarText(body.payload ?? ''), title: scalarText(body.text ?? '') }

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { filtersFromUrl, filtersQuery } from './filters'
+import { filtersFromUrl, filtersQuery, type TicketFilterValues } from './filters'
 
 describe('ticket filters in the URL', () => {
-  it('round-trip, and read nonsense as "any"', () => {
-    const filters = { status: 'pending' as const, assignee: 'me', q: 'maria' }
+  it('round-trip, and read nonsense as "any", newest first', () => {
+    const filters: TicketFilterValues = {
+      status: 'pending',
+      priority: 'urgent',
+      assignee: 'me',
+      q: 'maria',
+      sort: 'priority',
+    }
     expect(filtersFromUrl(new URL(`http://x/tickets?${filtersQuery(filters)}`))).toEqual(filters)
-    expect(filtersFromUrl(new URL('http://x/tickets?status=done&assignee=bob'))).toEqual({
-      status: '',
-      assignee: '',
-      q: '',
-    })
-    expect(filtersQuery({ status: '', assignee: '', q: '  ' })).toBe('')
+    expect(
+      filtersFromUrl(new URL('http://x/tickets?status=done&assignee=bob&priority=asap&sort=x')),
+    ).toEqual({ status: '', priority: '', assignee: '', q: '', sort: 'created' })
+    expect(filtersQuery({ status: '', priority: '', assignee: '', q: '  ', sort: 'created' })).toBe(
+      '',
+    )
   })
 })
