@@ -50,8 +50,8 @@ it('finds a closed conversation’s ticket by name, phone or subject; not a live
     expect(found.body.tickets[0]).toMatchObject({
       contactName: 'Emily Clarke',
       subject: 'Missing parcel',
-      // Closing files the conversation; the ticket keeps its own status.
-      status: 'new',
+      // Closing with no choice resolves the open ticket as it files the conversation.
+      status: 'resolved',
       filedAt: expect.any(Number),
     })
   }
