@@ -29,10 +29,10 @@ import { createContactStore } from '../../store/contacts.js'
 import { createConversationStore } from '../../store/conversations.js'
 import { openDatabase } from '../../store/db.js'
 import { createDocumentStore } from '../../store/documents.js'
+import { createOutbox } from '../../store/outbox.js'
 import { DocManager } from '../../sync/docs.js'
 import { GraphError } from '../graph.js'
 import { createOutbound } from './index.js'
-import { createOutbox } from './outbox.js'
 import { CUSTOMER_WINDOW_MS, DEFAULT_PER_CUSTOMER_PER_MINUTE } from './sender.js'
 
 const CAP = DEFAULT_PER_CUSTOMER_PER_MINUTE

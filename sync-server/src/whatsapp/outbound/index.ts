@@ -1,7 +1,7 @@
 /**
  * The outbound half of the WhatsApp bridge: agent messages leave through a SQLite outbox (see
- * outbox.ts for the state machine and the restart rule, sender.ts for the worker, watch.ts for how
- * messages are found), plus the API agents use around sending (routes.ts).
+ * store/outbox.ts for the state machine and the restart rule, sender.ts for the worker, watch.ts
+ * for how messages are found), plus the API agents use around sending (routes.ts).
  */
 import { Hono } from 'hono'
 import type { AuthEnv } from '../../http/middleware/auth.js'
@@ -10,13 +10,13 @@ import { createAgentMediaStore } from '../../store/agent-media.js'
 import type { AuditLog } from '../../store/audit.js'
 import { createContactStore } from '../../store/contacts.js'
 import type { Db } from '../../store/db.js'
+import { createOutbox } from '../../store/outbox.js'
 import { createSettingsStore } from '../../store/settings.js'
 import { createTemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
 import type { Inbound } from '../inbound/index.js'
 import { attachmentReader } from './attachments.js'
-import { createOutbox } from './outbox.js'
 import { outboundRoutes } from './routes.js'
 import { createSender, type SenderOptions } from './sender.js'
 import { watchConversations } from './watch.js'

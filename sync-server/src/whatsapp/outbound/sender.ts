@@ -21,10 +21,10 @@
 import { conversationDocName, readReceipt, type AgentMessage, type MediaRef } from '@atende/shared'
 import type { Logger } from '../../log.js'
 import type { ContactStore } from '../../store/contacts.js'
+import type { Outbox, OutboxRow } from '../../store/outbox.js'
 import { UnknownDocument, type DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
 import { GraphError, type OutboundPayload } from '../graph.js'
-import type { Outbox, OutboxRow } from './outbox.js'
 import {
   findMessage,
   mediaPayload,

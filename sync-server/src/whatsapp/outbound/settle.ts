@@ -11,8 +11,8 @@ import {
   type Receipt,
 } from '@atende/shared'
 import type { Logger } from '../../log.js'
+import type { Outbox } from '../../store/outbox.js'
 import { UnknownDocument, type DocManager } from '../../sync/docs.js'
-import type { Outbox } from './outbox.js'
 
 export interface SettlerOptions {
   outbox: Outbox
