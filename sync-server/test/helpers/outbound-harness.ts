@@ -140,8 +140,10 @@ export function createHarness(
       channel: holder,
       log: quiet,
       dataDir,
-      recordOutbound: (wamid, conversationId, messageId) =>
-        recorded.push({ wamid, conversationId, messageId }),
+      delivery: {
+        recordSent: (wamid, conversationId, messageId) =>
+          void recorded.push({ wamid, conversationId, messageId }),
+      },
       sender: {
         timers: false,
         now: () => clock.now,

@@ -256,7 +256,7 @@ describe('per-customer cap with real timers', () => {
       channel: holder,
       log: quiet,
       dataDir: '/nonexistent',
-      recordOutbound: () => {},
+      delivery: { recordSent: () => {} },
       sender: { perCustomerPerMinute: 2 },
     })
     // A few milliseconds of wake-ups, lanes and the pumps they trigger.

@@ -15,7 +15,7 @@ import { createSettingsStore } from '../../store/settings.js'
 import { createTemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
-import type { Inbound } from '../inbound/index.js'
+import type { Delivery } from '../delivery.js'
 import { attachmentReader } from './attachments.js'
 import { outboundRoutes } from './routes.js'
 import { createSender, type SenderOptions } from './sender.js'
@@ -27,7 +27,8 @@ export interface OutboundOptions {
   channel: ChannelHolder
   log: Logger
   dataDir: string
-  recordOutbound: Inbound['recordOutbound']
+  /** Where sent messages' wamids are recorded (../delivery.ts). */
+  delivery: Pick<Delivery, 'recordSent'>
   /** Where admins' changes of templates and read receipts are recorded. */
   audit?: AuditLog
   /** Worker tuning (tests): backoff, concurrency, per-customer cap, clock, timers. */
@@ -63,7 +64,7 @@ export function createOutbound(options: OutboundOptions): Outbound {
     channel,
     contacts: createContactStore(db),
     readAttachment: attachmentReader(media),
-    recordOutbound: options.recordOutbound,
+    delivery: options.delivery,
     log,
   })
   const apiRoutes = outboundRoutes({
