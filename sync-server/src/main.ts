@@ -20,11 +20,13 @@ import { createAccounts } from './store/accounts.js'
 import { createAuditLog } from './store/audit.js'
 import { createChannelSettingsStore, toWhatsAppConfig } from './store/channel-settings.js'
 import { openDatabase } from './store/db.js'
-import { createSecretBox, loadSecretKey } from './store/secrets.js'
+import { createSecretBox } from './store/secrets.js'
 import { createSessions } from './store/sessions.js'
 import { startReportRecorder } from './reports/recorder.js'
+import { loadSecretKey } from './secret-key.js'
 import { createSyncService } from './sync/service.js'
 import { createChannelHolder } from './whatsapp/channel.js'
+import { createDelivery } from './whatsapp/delivery.js'
 import { createInbound } from './whatsapp/inbound/index.js'
 import { createOutbound } from './whatsapp/outbound/index.js'
 import { createSimulator, FAST_PACE } from './whatsapp/simulator/index.js'
@@ -101,14 +103,10 @@ async function main(): Promise<void> {
   const saved = channelSettings.get()
   const configured = saved ? toWhatsAppConfig(saved, config.whatsappApiBase) : config.whatsapp
   if (configured) channel.set(configured)
-  const bridge = { db, docs: sync.docs, channel, dataDir: config.dataDir }
+  const delivery = createDelivery({ db, docs: sync.docs, log: log.child('whatsapp:delivery') })
+  const bridge = { db, docs: sync.docs, channel, delivery, dataDir: config.dataDir }
   const inbound = createInbound({ ...bridge, log: log.child('whatsapp:in') })
-  const outbound = createOutbound({
-    ...bridge,
-    log: log.child('whatsapp:out'),
-    recordOutbound: inbound.recordOutbound,
-    audit,
-  })
+  const outbound = createOutbound({ ...bridge, log: log.child('whatsapp:out'), audit })
   // The one-command demo (no admin configured) comes alive at once; a demo with a configured admin
   // (tests, trials) stays quiet until someone opens the /simulator page.
   const simulator = !configured

@@ -223,7 +223,8 @@ export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number]
 /**
  * What happened to an agent message after it was written, in the `receipts` map. No receipt means
  * pending (not yet handed to WhatsApp). `unknown` is set by the server when an attempt's outcome was
- * lost in a crash: it is never resent silently.
+ * lost in a crash: it is never resent silently. Status reports only move a receipt forward (the
+ * server ranks them, in sync-server's `whatsapp/delivery.ts`).
  */
 export interface Receipt {
   status: ReceiptStatus | 'unknown'
@@ -234,47 +235,4 @@ export interface Receipt {
   billingCategory?: string
   /** `conversation.origin.type` of a status: what opened the billed conversation. */
   conversationOrigin?: string
-}
-
-const STATUS_RANK: Record<Receipt['status'], number> = {
-  unknown: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-  failed: 4,
-}
-
-/**
- * Status ranking for delivery reports, which WhatsApp delivers at least once and in any order.
- * Receipts only move forward: sent < delivered < read, so a late `delivered` after `read` changes
- * nothing. `failed` is taken only before delivery (after it, a failure report is stale) and then
- * sticks: retrying a failed message is a deliberate server action, not a status report.
- * Returns the receipt to keep.
- */
-export function advanceReceipt(current: Receipt | undefined, next: Receipt): Receipt {
-  if (!current) return next
-  const kept = advanceStatus(current, next)
-  // The billing facts come with any status (usually `sent`): keep the first ones given.
-  const billingCategory = kept.billingCategory ?? next.billingCategory ?? current.billingCategory
-  const conversationOrigin =
-    kept.conversationOrigin ?? next.conversationOrigin ?? current.conversationOrigin
-  if (billingCategory === kept.billingCategory && conversationOrigin === kept.conversationOrigin)
-    return kept
-  return {
-    ...kept,
-    ...(billingCategory && { billingCategory }),
-    ...(conversationOrigin && { conversationOrigin }),
-  }
-}
-
-function advanceStatus(current: Receipt, next: Receipt): Receipt {
-  if (current.status === 'failed') return current
-  if (next.status === 'failed') {
-    return STATUS_RANK[current.status] <= STATUS_RANK.sent
-      ? { ...next, waMessageId: next.waMessageId ?? current.waMessageId }
-      : current
-  }
-  return STATUS_RANK[next.status] > STATUS_RANK[current.status]
-    ? { ...next, waMessageId: next.waMessageId ?? current.waMessageId }
-    : current
 }

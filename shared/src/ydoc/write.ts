@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import type { ConversationMeta, InboxSummary } from '../model/conversation.js'
-import { advanceReceipt, type Message, type Receipt } from '../model/message.js'
+import type { Message, Receipt } from '../model/message.js'
 import { conversationParts, inboxMap, type Origin } from './schema.js'
 
 /**
@@ -33,22 +33,12 @@ export function writeMeta(doc: Y.Doc, fields: Partial<ConversationMeta>, origin:
   }, origin)
 }
 
-/** Records a delivery report, moving the receipt forward only (see `advanceReceipt`). */
+/**
+ * Sets a message's receipt, or removes it with `null` (the message shows pending again). Server
+ * only. Which receipt a status report leaves is the server's call: sync-server's
+ * `whatsapp/delivery.ts` ranks them.
+ */
 export function writeReceipt(
-  doc: Y.Doc,
-  messageId: string,
-  next: Receipt,
-  origin: Origin,
-): Receipt {
-  const receipts = conversationParts(doc).receipts
-  const current = receipts.get(messageId) as Receipt | undefined
-  const kept = advanceReceipt(current, next)
-  if (kept !== current) doc.transact(() => receipts.set(messageId, kept), origin)
-  return kept
-}
-
-/** Replaces a receipt outright (server only): a retry resets a failed message to pending. */
-export function replaceReceipt(
   doc: Y.Doc,
   messageId: string,
   receipt: Receipt | null,

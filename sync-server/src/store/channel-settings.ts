@@ -6,8 +6,6 @@
  *
  * Saved settings, when complete, win over the environment's WHATSAPP_* credentials (main.ts).
  */
-import type { WhatsAppConfig } from '../config.js'
-import type { Logger } from '../log.js'
 import type { Db } from './db.js'
 import { SecretUnreadable, type SecretBox } from './secrets.js'
 
@@ -36,6 +34,12 @@ export interface ChannelSettings {
   updatedBy: string
 }
 
+/** The channel credentials saved settings stand for (the shape of config.ts's `WhatsAppConfig`). */
+export type ChannelCredentials = Pick<
+  ChannelSettings,
+  'accessToken' | 'phoneNumberId' | 'appSecret' | 'verifyToken'
+> & { apiBase: string }
+
 /** As stored: the secrets sealed. */
 type StoredChannelSettings = Omit<ChannelSettings, ChannelSecret> & Record<ChannelSecret, string>
 
@@ -51,7 +55,8 @@ export interface ChannelSettingsStore {
 export interface ChannelSettingsStoreOptions {
   db: Db
   secrets: SecretBox
-  log: Logger
+  /** Told once when saved settings cannot be read (main.ts passes its logger). */
+  log: { warn(message: string, fields?: Record<string, unknown>): void }
 }
 
 /** Digits of a display number as typed ("11 4004-0000", "+55 (11) 4004-0000"); null if not one. */
@@ -78,7 +83,7 @@ export function graphVersionOf(base: string): string {
 }
 
 /** The channel credentials the saved settings stand for, on `graphBase`'s host. */
-export function toWhatsAppConfig(settings: ChannelSettings, graphBase: string): WhatsAppConfig {
+export function toWhatsAppConfig(settings: ChannelSettings, graphBase: string): ChannelCredentials {
   return {
     apiBase: withGraphVersion(graphBase, settings.graphApiVersion),
     accessToken: settings.accessToken,

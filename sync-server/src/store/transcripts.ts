@@ -28,6 +28,7 @@ import type { Db } from './db.js'
 import { createAgentMediaStore } from './agent-media.js'
 import type { EventStore } from './events.js'
 import { createMediaStore, customerMediaFile, mediaDirOf } from './media.js'
+import { createOutbox } from './outbox.js'
 import type { NewTicket, TicketStore } from './tickets.js'
 import { createWaMessageStore, type KnownWamid } from './wa-messages.js'
 
@@ -153,13 +154,9 @@ export function createTranscriptStore(
   const agentMedia = createAgentMediaStore(db)
   const wa = createWaMessageStore(db)
   const mediaDir = mediaDirOf(db)
-  // The outbox table belongs to whatsapp/outbound/outbox.ts, which the store may not import. Its
-  // rows go with the conversation; a send in flight then finds its row gone (every transition is a
-  // compare-and-set) and the document unknown, and leaves nothing behind.
-  const outboxWamids = db.prepare<[string], { wamid: string }>(
-    'SELECT wamid FROM outbox WHERE conversation_id = ? AND wamid IS NOT NULL',
-  )
-  const deleteOutbox = db.prepare<[string]>('DELETE FROM outbox WHERE conversation_id = ?')
+  // The outbox rows go with the conversation; a send in flight then finds its row gone (every
+  // transition is a compare-and-set) and the document unknown, and leaves nothing behind.
+  const outbox = createOutbox(db)
   const select = db.prepare<[string], MessageRow>(
     `SELECT message_id, kind, author_id, author_name, text, created_at, data
      FROM ticket_messages WHERE ticket_id = ? ORDER BY seq`,
@@ -215,11 +212,11 @@ export function createTranscriptStore(
       const ticket = tickets.forConversation(conversationId)
       if (ticket) deleteTicket.run(ticket.id) // its transcript goes with it (ON DELETE CASCADE)
       events.removeConversation(conversationId)
-      const sent = outboxWamids
-        .all(conversationId)
-        .map((row): KnownWamid => ({ wamid: row.wamid, direction: 'out' }))
+      const sent = outbox
+        .sentWamids(conversationId)
+        .map((wamid): KnownWamid => ({ wamid, direction: 'out' }))
       wa.forgetConversation(conversationId, [...known, ...sent], Date.now())
-      deleteOutbox.run(conversationId)
+      outbox.removeConversation(conversationId)
       const customerFiles = media.removeConversation(conversationId)
       const agentFiles = agentMedia.removeConversation(conversationId)
       deleteConversation.run(conversationId)

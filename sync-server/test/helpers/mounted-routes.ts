@@ -15,6 +15,7 @@ import { createSecretBox } from '../../src/store/secrets.js'
 import { createSessions } from '../../src/store/sessions.js'
 import { createSyncService } from '../../src/sync/service.js'
 import { createChannelHolder } from '../../src/whatsapp/channel.js'
+import { createDelivery } from '../../src/whatsapp/delivery.js'
 import { createInbound } from '../../src/whatsapp/inbound/index.js'
 import { createOutbound } from '../../src/whatsapp/outbound/index.js'
 import { createSimulator } from '../../src/whatsapp/simulator/index.js'
@@ -32,9 +33,10 @@ export async function mountedApiRoutes(options: { demo: boolean }): Promise<Moun
   const sync = createSyncService({ db, log, authenticate: sessions.authenticate })
   try {
     const channel = createChannelHolder()
-    const bridge = { db, docs: sync.docs, channel, dataDir }
+    const delivery = createDelivery({ db, docs: sync.docs, log })
+    const bridge = { db, docs: sync.docs, channel, delivery, dataDir }
     const inbound = createInbound({ ...bridge, log })
-    const outbound = createOutbound({ ...bridge, log, recordOutbound: inbound.recordOutbound })
+    const outbound = createOutbound({ ...bridge, log })
     const simulator = options.demo ? createSimulator({ log, ambient: 'off' }) : null
     const channelSettings = createChannelSettingsStore({
       db,

@@ -26,11 +26,11 @@ import { createContactStore } from '../../src/store/contacts.js'
 import { createConversationStore } from '../../src/store/conversations.js'
 import { openDatabase, type Db } from '../../src/store/db.js'
 import { createDocumentStore } from '../../src/store/documents.js'
+import { createOutbox } from '../../src/store/outbox.js'
 import { DocManager } from '../../src/sync/docs.js'
 import type { ChannelHolder } from '../../src/whatsapp/channel.js'
 import type { OutboundPayload, WhatsAppChannel } from '../../src/whatsapp/graph.js'
 import { createOutbound, type Outbound } from '../../src/whatsapp/outbound/index.js'
-import { createOutbox } from '../../src/whatsapp/outbound/outbox.js'
 
 export const quiet = createLogger('test', { write: () => {} })
 export const AGENT = 'a0000000-0000-4000-8000-000000000001' as AgentId
@@ -140,8 +140,10 @@ export function createHarness(
       channel: holder,
       log: quiet,
       dataDir,
-      recordOutbound: (wamid, conversationId, messageId) =>
-        recorded.push({ wamid, conversationId, messageId }),
+      delivery: {
+        recordSent: (wamid, conversationId, messageId) =>
+          void recorded.push({ wamid, conversationId, messageId }),
+      },
       sender: {
         timers: false,
         now: () => clock.now,

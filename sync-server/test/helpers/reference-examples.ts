@@ -6,42 +6,27 @@
  * exactly the reference's; only the values are ours.
  *
  * Each builder returns a `value.messages[]` entry; wrap it with `messagesWebhook` (or
- * `meta.messages`) to get the envelope.
+ * `meta.messages`) to get the envelope. The simulator's builders make the same payloads, so those
+ * are used where they fit; what only the reference shows is built here on the same `messageBase`.
  */
 import {
-  newWamid,
-  unixTime,
+  editMessage as simulatedEdit,
+  flowReplyMessage as simulatedFlowReply,
+  messageBase,
+  statusEvent,
+  unsupportedMessage,
   type InboundMessage,
   type MessageOptions,
   type StatusEvent,
 } from '../../src/whatsapp/simulator/payloads.js'
 
-function base(from: string, type: string, options: MessageOptions): InboundMessage {
-  const message: InboundMessage = {
-    from,
-    id: options.id ?? newWamid(from),
-    timestamp: unixTime(options.timestamp),
-    type,
-  }
-  if (options.replyTo) message.context = { from: options.replyTo.from, id: options.replyTo.id }
-  return message
-}
-
-export interface OrderLine {
-  product_retailer_id: string
-  quantity: number
-  item_price: number
-  currency: string
-}
-
-/** "Received order": a cart sent from the catalog, `context` naming the product message. */
-export function orderMessage(
-  from: string,
-  order: { catalog_id: string; text?: string; product_items: OrderLine[] },
-  options: MessageOptions = {},
-): InboundMessage {
-  return { ...base(from, 'order', options), order }
-}
+// "Received order" (a cart from the catalog, `context` naming the product message), "Revoke" and
+// "List reply" (the chosen row's id, title and description) are the simulator's own builders.
+export {
+  listReplyMessage as listReplyWithDescription,
+  orderMessage,
+  revokeMessage,
+} from '../../src/whatsapp/simulator/payloads.js'
 
 /** The reference's order, with its two lines filled in. */
 export const REFERENCE_ORDER = {
@@ -59,13 +44,8 @@ export function flowReplyMessage(
   reply: { name?: string; body?: string; response_json: string },
   options: MessageOptions = {},
 ): InboundMessage {
-  return {
-    ...base(from, 'interactive', options),
-    interactive: {
-      type: 'nfm_reply',
-      nfm_reply: { name: reply.name ?? 'flow', body: reply.body ?? 'Sent', ...reply },
-    },
-  }
+  const { response_json: response, ...rest } = reply
+  return simulatedFlowReply(from, { ...rest, response }, options)
 }
 
 /** The reference's `{"flow_token": …, "optional_param1": …, "optional_param2": …}`. */
@@ -75,36 +55,13 @@ export const REFERENCE_FLOW_RESPONSE = JSON.stringify({
   screen_0_Delivery_date_1: '2026-12-12',
 })
 
-/** "List reply": the chosen row's id, title and description. */
-export function listReplyWithDescription(
-  from: string,
-  reply: { id: string; title: string; description: string },
-  options: MessageOptions = {},
-): InboundMessage {
-  return {
-    ...base(from, 'interactive', options),
-    interactive: { type: 'list_reply', list_reply: reply },
-  }
-}
-
 /** "Unsupported message" (v19+): the errors Meta attaches and `unsupported.type`. */
 export function unsupportedOfType(
   from: string,
   type: string,
   options: MessageOptions = {},
 ): InboundMessage {
-  return {
-    ...base(from, 'unsupported', options),
-    errors: [
-      {
-        code: 131051,
-        title: 'Message type unknown',
-        message: 'Message type unknown',
-        error_data: { details: 'Message type is currently not supported.' },
-      },
-    ],
-    unsupported: { type },
-  }
+  return { ...unsupportedMessage(from, options), unsupported: { type } }
 }
 
 /** "Forwarded message": `context` carries only `forwarded` or `frequently_forwarded`. */
@@ -116,7 +73,7 @@ export function forwardedText(
 ): InboundMessage {
   // The simulator's type knows only a reply's `context: {from, id}`; a forward's has neither.
   const context = { [how]: true } as unknown as InboundMessage['context']
-  return { ...base(from, 'text', options), context, text: { body } }
+  return { ...messageBase(from, 'text', options), context, text: { body } }
 }
 
 export interface ReferralBody {
@@ -139,7 +96,7 @@ export function referralText(
   referral: ReferralBody,
   options: MessageOptions = {},
 ): InboundMessage {
-  return { referral, ...base(from, 'text', options), text: { body } }
+  return { referral, ...messageBase(from, 'text', options), text: { body } }
 }
 
 export const REFERENCE_REFERRAL: ReferralBody = {
@@ -166,18 +123,9 @@ export function editMessage(
 ): InboundMessage {
   const message =
     'text' in edited
-      ? { type: 'text', text: { body: edited.text } }
-      : { type: 'image', image: edited.image }
-  return { ...base(from, 'edit', options), edit: { original_message_id: originalId, message } }
-}
-
-/** "Revoke": the customer deleted an earlier message for everyone. */
-export function revokeMessage(
-  from: string,
-  originalId: string,
-  options: MessageOptions = {},
-): InboundMessage {
-  return { ...base(from, 'revoke', options), revoke: { original_message_id: originalId } }
+      ? { type: 'text' as const, text: { body: edited.text } }
+      : { type: 'image' as const, image: edited.image }
+  return simulatedEdit(from, originalId, message, options)
 }
 
 /**
@@ -196,7 +144,7 @@ export function numberChangeMessage(
   }
   if (change.userId) system.user_id = change.userId
   if (change.previousUserId) system.previous_user_id = change.previousUserId
-  return { ...base(from, 'system', options), system }
+  return { ...messageBase(from, 'system', options), system }
 }
 
 /** The same change as Graph v11 and older wrote it: `new_wa_id`, `customer_changed_number`. */
@@ -206,7 +154,7 @@ export function legacyNumberChangeMessage(
   options: MessageOptions = {},
 ): InboundMessage {
   return {
-    ...base(from, 'system', options),
+    ...messageBase(from, 'system', options),
     system: {
       body: `User A changed from ${from} to ${newWaId}`,
       new_wa_id: newWaId,
@@ -223,10 +171,7 @@ export function pricedStatus(
   billing: { category: string; origin: string },
 ): StatusEvent {
   return {
-    id: wamid,
-    status,
-    timestamp: String(Math.floor(Date.now() / 1000)),
-    recipient_id: recipientId,
+    ...statusEvent(wamid, status, recipientId, { timestamp: Date.now() / 1000 }),
     conversation: { id: 'a5b5e5c1e4d34c1a8f0c1e8b8a4d5f01', origin: { type: billing.origin } },
     pricing: { billable: true, pricing_model: 'PMP', category: billing.category },
   }

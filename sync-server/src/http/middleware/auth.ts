@@ -1,16 +1,15 @@
 /**
  * Who is calling: the session token comes from `Authorization: Bearer …` or the `atende_session`
  * cookie. `requireSession` rejects the request without a live session; `requireAdmin` narrows to
- * admins. The sync route reuses `tokenFromRequest` (with `allowQuery`, since browsers cannot set
- * headers on a WebSocket).
+ * admins. Where the token is read (`tokenFromRequest`) lives in ../../session-token.ts, which the
+ * sync route uses too.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Actor } from '@atende/shared'
+import { SESSION_COOKIE, tokenFromRequest } from '../../session-token.js'
 import type { Sessions } from '../../store/sessions.js'
 import { ApiError } from '../errors.js'
-
-export const SESSION_COOKIE = 'atende_session'
 
 /** Hono env of every route behind `requireSession`. */
 export interface AuthEnv {
@@ -19,22 +18,6 @@ export interface AuthEnv {
     /** The caller's session token, to revoke it on sign-out. */
     token: string
   }
-}
-
-export interface TokenOptions {
-  /** Also accept `?token=` (only for the WebSocket upgrade: URLs end up in logs). */
-  allowQuery?: boolean
-}
-
-/** The session token the request carries (Bearer header first, then cookie), or null. */
-export function tokenFromRequest(c: Context, options: TokenOptions = {}): string | null {
-  const header = c.req.header('authorization')
-  const bearer = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
-  if (bearer) return bearer
-  const cookie = getCookie(c, SESSION_COOKIE)
-  if (cookie) return cookie
-  if (options.allowQuery) return c.req.query('token') || null
-  return null
 }
 
 /** True when the client reached us over https, directly or through a proxy that says so. */

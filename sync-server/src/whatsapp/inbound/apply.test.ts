@@ -19,6 +19,7 @@ import { createMediaStore } from '../../store/media.js'
 import { createWaMessageStore } from '../../store/wa-messages.js'
 import { createWebhookEventStore } from '../../store/webhook-events.js'
 import { DocManager } from '../../sync/docs.js'
+import { createDelivery } from '../delivery.js'
 import {
   imageMessage,
   messagesWebhook,
@@ -32,7 +33,6 @@ import {
 } from '../simulator/payloads.js'
 import { applyEvents, type ApplyDeps } from './apply.js'
 import { messageIdFor } from './parse.js'
-import { createOutboundRecorder } from './statuses.js'
 
 const business: Business = {
   wabaId: '1',
@@ -59,7 +59,7 @@ function harness() {
     phoneNumberId: () => business.phoneNumberId,
     onMediaQueued: () => void mediaQueued++,
   }
-  const recorder = createOutboundRecorder({ db, docs, wa, log: quiet })
+  const delivery = createDelivery({ db, docs, log: quiet })
   /** Stores and applies deliveries as one batch, like the intake does. */
   const deliver = (...payloads: unknown[]) => {
     const bodies = payloads.map((payload) => Buffer.from(metaJson(payload)))
@@ -83,7 +83,7 @@ function harness() {
     deps,
     wa,
     events,
-    recorder,
+    delivery,
     deliver,
     from,
     conversationOf,
@@ -210,7 +210,7 @@ describe('applyEvents', () => {
       h.from('5511900000003', 'R', textMessage('5511900000003', 'first', { id: 'wamid.first' })),
     )
     const id = h.conversationOf('5511900000003')
-    h.recorder.record('wamid.agent', id, 'a0000000-0000-4000-8000-00000000000a')
+    h.delivery.recordSent('wamid.agent', id, 'a0000000-0000-4000-8000-00000000000a')
     h.deliver(
       h.from(
         '5511900000003',
@@ -280,9 +280,9 @@ describe('applyEvents', () => {
       h.from(wa, 'X', reactionMessage(wa, 'wamid.r1', undefined, { timestamp: 1_700_000_020 })),
     )
     expect(reactions().has(key)).toBe(false)
-    // A reaction to one of our sends not yet recorded: kept, applied by recordOutbound.
+    // A reaction to one of our sends not yet recorded: kept, applied by recordSent.
     h.deliver(h.from(wa, 'X', reactionMessage(wa, 'wamid.later', '👍')))
-    h.recorder.record('wamid.later', id, 'a0000000-0000-4000-8000-00000000000b')
+    h.delivery.recordSent('wamid.later', id, 'a0000000-0000-4000-8000-00000000000b')
     expect(reactions().get(`a0000000-0000-4000-8000-00000000000b|${contactId}`)).toMatchObject({
       emoji: '👍',
     })
@@ -302,7 +302,7 @@ describe('applyEvents', () => {
       ]),
     )
     expect(readReceipt(h.doc(id), messageId)).toBeUndefined()
-    h.recorder.record('wamid.out', id, messageId)
+    h.delivery.recordSent('wamid.out', id, messageId)
     expect(readReceipt(h.doc(id), messageId)).toMatchObject({
       status: 'delivered',
       waMessageId: 'wamid.out',
@@ -421,7 +421,7 @@ describe('ordering and dedupe (property)', () => {
           const id = h.conversationOf('5511944444444')
           const messageId = 'a0000000-0000-4000-8000-00000000000d'
           statuses.forEach((status, k) => {
-            if (k === recordAt) h.recorder.record('wamid.o', id, messageId)
+            if (k === recordAt) h.delivery.recordSent('wamid.o', id, messageId)
             h.deliver(
               statusesWebhook(
                 business,
@@ -429,7 +429,7 @@ describe('ordering and dedupe (property)', () => {
               ),
             )
           })
-          if (recordAt >= statuses.length) h.recorder.record('wamid.o', id, messageId)
+          if (recordAt >= statuses.length) h.delivery.recordSent('wamid.o', id, messageId)
           const rank = { sent: 1, delivered: 2, read: 3 }
           const best = statuses.reduce((a, b) => (rank[b] > rank[a] ? b : a))
           expect(readReceipt(h.doc(id), messageId)!.status).toBe(best)

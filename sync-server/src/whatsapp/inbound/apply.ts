@@ -4,7 +4,7 @@
  * Dedupe and ordering: a customer message is new when its wamid is neither in the wamid index nor
  * earlier in the batch; it is inserted into its conversation by WhatsApp timestamp, so deliveries
  * may come in any order. A status is new when its (wamid, status) pair was never stored; receipts
- * only move forward (`advanceReceipt`), so a late or repeated status changes nothing. A reaction is
+ * only move forward (../delivery.ts), so a late or repeated status changes nothing. A reaction is
  * kept when it is at least as recent as the one stored for that (message, customer).
  *
  * Crash safety: the documents' updates and the SQLite bookkeeping (wamid index, statuses,
@@ -35,6 +35,7 @@ import type {
 } from '../../store/wa-messages.js'
 import type { WebhookEventStore } from '../../store/webhook-events.js'
 import { UnknownDocument } from '../../sync/docs.js'
+import { receiptOfStatus } from '../delivery.js'
 import {
   messageIdFor,
   parseWebhook,
@@ -368,7 +369,7 @@ class Batch {
       conversationOrigin: op.billing.origin,
     }
     if (target?.direction !== 'out') {
-      // Not known yet (the send has not recorded its wamid): kept for recordOutbound.
+      // Not known yet (the send has not recorded its wamid): kept for `recordSent`.
       if (!target) this.looseStatuses.push(row)
       return
     }
@@ -379,17 +380,7 @@ class Batch {
       this.statusApplied.add(key)
       return
     }
-    group.receipts.push({
-      messageId: target.messageId,
-      receipt: {
-        status: op.status,
-        waMessageId: op.wamid,
-        at: op.at,
-        ...(op.error ? { error: op.error } : {}),
-        ...(op.billing.category ? { billingCategory: op.billing.category } : {}),
-        ...(op.billing.origin ? { conversationOrigin: op.billing.origin } : {}),
-      },
-    })
+    group.receipts.push({ messageId: target.messageId, receipt: receiptOfStatus(row) })
     group.statusRows.push(row)
     group.seqs.add(seq)
   }

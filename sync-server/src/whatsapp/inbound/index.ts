@@ -1,7 +1,7 @@
 /**
  * The inbound side of the WhatsApp bridge: signed webhooks in (webhook.ts), made durable before the
- * 200 (intake.ts), applied to the documents (apply.ts, write.ts), statuses of our sends
- * (statuses.ts), customer media downloaded and served (media.ts, media-routes.ts).
+ * 200 (intake.ts), applied to the documents (apply.ts, write.ts; statuses of our sends go through
+ * ../delivery.ts), customer media downloaded and served (media.ts, media-routes.ts).
  */
 import path from 'node:path'
 import type { Hono } from 'hono'
@@ -15,11 +15,11 @@ import { createWaMessageStore } from '../../store/wa-messages.js'
 import { createWebhookEventStore } from '../../store/webhook-events.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
+import type { Delivery } from '../delivery.js'
 import { applyEvents, type ApplyDeps } from './apply.js'
 import { createIntake } from './intake.js'
 import { createMediaFetcher } from './media.js'
 import { mediaRoutes } from './media-routes.js'
-import { createOutboundRecorder } from './statuses.js'
 import { webhookRoutes } from './webhook.js'
 
 export interface InboundOptions {
@@ -28,6 +28,8 @@ export interface InboundOptions {
   channel: ChannelHolder
   log: Logger
   dataDir: string
+  /** Statuses left waiting for a recorded wamid are applied at start (../delivery.ts). */
+  delivery: Pick<Delivery, 'resumeStranded'>
   /** Media download retry delays (tests shorten them). */
   mediaRetryDelaysMs?: readonly number[]
   /** While webhooks pour in, how far apart batches are applied (ms; default 10-50). */
@@ -39,8 +41,6 @@ export interface Inbound {
   webhookRoutes: Hono
   /** Mounted at `/api/media` behind the session: customer and agent media, signed-in agents only. */
   mediaRoutes: Hono<AuthEnv>
-  /** Links a sent agent message to its wamid and applies statuses that arrived before it. */
-  recordOutbound(wamid: string, conversationId: string, messageId: string): void
   /** Replays webhook events accepted but not yet applied, resumes media downloads. */
   start(): void
   stop(): Promise<void>
@@ -82,7 +82,6 @@ export function createInbound(options: InboundOptions): Inbound {
     log,
     applyWindowMs: options.applyWindowMs,
   })
-  const recorder = createOutboundRecorder({ db, docs, wa, log })
   let pruneTimer: NodeJS.Timeout | null = null
 
   const prune = () => {
@@ -96,12 +95,10 @@ export function createInbound(options: InboundOptions): Inbound {
   return {
     webhookRoutes: webhookRoutes({ channel, intake, log }),
     mediaRoutes: mediaRoutes({ store: media, dir: mediaDir }),
-    recordOutbound: (wamid, conversationId, messageId) =>
-      recorder.record(wamid, conversationId, messageId),
     start() {
       const started = performance.now()
       const replayed = intake.replay()
-      const stranded = recorder.resumeStranded()
+      const stranded = options.delivery.resumeStranded()
       if (replayed + stranded > 0) {
         log.info('webhook events replayed', {
           events: replayed,

@@ -15,7 +15,6 @@ import {
   ownWordsOf,
   withEdit,
   withRevoke,
-  writeReceipt,
   type AmendedMessage,
   type CustomerMessage,
   type EventMessage,
@@ -28,23 +27,9 @@ import {
 import type * as Y from 'yjs'
 import type { Contact } from '../../store/contacts.js'
 import type { SharedDoc } from '../../sync/shared-doc.js'
+import { writeStatus } from '../delivery.js'
+import { writeReaction, type ReactionChange } from '../reactions.js'
 import { preview } from './summary.js'
-
-/** A reaction as the `reactions` map holds it, under `<messageId>|<contactId>`. */
-export interface ReactionEntry {
-  messageId: string
-  emoji: string
-  by: string
-  at: number
-}
-
-export interface ReactionChange {
-  messageId: string
-  contactId: string
-  /** Null removes the reaction. */
-  emoji: string | null
-  at: number
-}
 
 export interface ReceiptChange {
   messageId: string
@@ -102,27 +87,6 @@ function messageById(doc: Y.Doc, id: string): Message | undefined {
   return undefined
 }
 
-export const reactionKey = (messageId: string, contactId: string) => `${messageId}|${contactId}`
-
-/** Sets or removes a customer's reaction on a message; no write when nothing changes. */
-export function writeReaction(doc: Y.Doc, change: ReactionChange): void {
-  const reactions = conversationParts(doc).reactions
-  const key = reactionKey(change.messageId, change.contactId)
-  const current = reactions.get(key) as ReactionEntry | undefined
-  if (change.emoji === null) {
-    if (current) reactions.delete(key)
-    return
-  }
-  if (current && current.emoji === change.emoji && current.at === change.at) return
-  const entry: ReactionEntry = {
-    messageId: change.messageId,
-    emoji: change.emoji,
-    by: change.contactId,
-    at: change.at,
-  }
-  reactions.set(key, entry)
-}
-
 /**
  * Writes a batch's changes to one conversation in one transaction. Messages already in the
  * document (a replay after a crash between the document write and the wamid index) are not
@@ -155,9 +119,7 @@ export function writeConversation(changes: ConversationChanges): WrittenChanges 
       if (!parts.media.has(mediaId)) parts.media.set(mediaId, { status: 'pending' })
     }
     for (const reaction of changes.reactions) writeReaction(doc, reaction)
-    for (const { messageId, receipt } of changes.receipts) {
-      writeReceipt(doc, messageId, receipt, ORIGIN.whatsapp)
-    }
+    for (const { messageId, receipt } of changes.receipts) writeStatus(doc, messageId, receipt)
     if (fresh.length > 0 || changes.contact) {
       const newest = Math.max(...fresh.map((message) => message.createdAt))
       const current = parts.meta.get('lastCustomerMessageAt') as number | null | undefined

@@ -29,10 +29,10 @@ import { createContactStore } from '../../store/contacts.js'
 import { createConversationStore } from '../../store/conversations.js'
 import { openDatabase } from '../../store/db.js'
 import { createDocumentStore } from '../../store/documents.js'
+import { createOutbox } from '../../store/outbox.js'
 import { DocManager } from '../../sync/docs.js'
 import { GraphError } from '../graph.js'
 import { createOutbound } from './index.js'
-import { createOutbox } from './outbox.js'
 import { CUSTOMER_WINDOW_MS, DEFAULT_PER_CUSTOMER_PER_MINUTE } from './sender.js'
 
 const CAP = DEFAULT_PER_CUSTOMER_PER_MINUTE
@@ -256,7 +256,7 @@ describe('per-customer cap with real timers', () => {
       channel: holder,
       log: quiet,
       dataDir: '/nonexistent',
-      recordOutbound: () => {},
+      delivery: { recordSent: () => {} },
       sender: { perCustomerPerMinute: 2 },
     })
     // A few milliseconds of wake-ups, lanes and the pumps they trigger.

@@ -1,7 +1,7 @@
 /**
  * The outbound half of the WhatsApp bridge: agent messages leave through a SQLite outbox (see
- * outbox.ts for the state machine and the restart rule, sender.ts for the worker, watch.ts for how
- * messages are found), plus the API agents use around sending (routes.ts).
+ * store/outbox.ts for the state machine and the restart rule, sender.ts for the worker, watch.ts
+ * for how messages are found), plus the API agents use around sending (routes.ts).
  */
 import { Hono } from 'hono'
 import type { AuthEnv } from '../../http/middleware/auth.js'
@@ -10,13 +10,13 @@ import { createAgentMediaStore } from '../../store/agent-media.js'
 import type { AuditLog } from '../../store/audit.js'
 import { createContactStore } from '../../store/contacts.js'
 import type { Db } from '../../store/db.js'
+import { createOutbox } from '../../store/outbox.js'
 import { createSettingsStore } from '../../store/settings.js'
 import { createTemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
-import type { Inbound } from '../inbound/index.js'
+import type { Delivery } from '../delivery.js'
 import { attachmentReader } from './attachments.js'
-import { createOutbox } from './outbox.js'
 import { outboundRoutes } from './routes.js'
 import { createSender, type SenderOptions } from './sender.js'
 import { watchConversations } from './watch.js'
@@ -27,7 +27,8 @@ export interface OutboundOptions {
   channel: ChannelHolder
   log: Logger
   dataDir: string
-  recordOutbound: Inbound['recordOutbound']
+  /** Where sent messages' wamids are recorded (../delivery.ts). */
+  delivery: Pick<Delivery, 'recordSent'>
   /** Where admins' changes of templates and read receipts are recorded. */
   audit?: AuditLog
   /** Worker tuning (tests): backoff, concurrency, per-customer cap, clock, timers. */
@@ -63,7 +64,7 @@ export function createOutbound(options: OutboundOptions): Outbound {
     channel,
     contacts: createContactStore(db),
     readAttachment: attachmentReader(media),
-    recordOutbound: options.recordOutbound,
+    delivery: options.delivery,
     log,
   })
   const apiRoutes = outboundRoutes({

@@ -2,7 +2,7 @@
  * The outbound API, mounted at `/api` behind the session: templates, template sends, attachments,
  * read receipts and their setting, the 24-hour window, and an agent's retry of a failed message.
  */
-import { ORIGIN, readReceipt, replaceReceipt } from '@atende/shared'
+import { ORIGIN, readReceipt } from '@atende/shared'
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { ApiError } from '../../http/errors.js'
@@ -11,13 +11,14 @@ import { readJson } from '../../http/validate.js'
 import type { Logger } from '../../log.js'
 import type { AgentMediaStore } from '../../store/agent-media.js'
 import type { AuditLog } from '../../store/audit.js'
+import type { Outbox } from '../../store/outbox.js'
 import type { SettingsStore } from '../../store/settings.js'
 import type { TemplateStore } from '../../store/templates.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
+import { clearReceipt } from '../delivery.js'
 import { attachmentRoutes } from './attachments.js'
 import { conversationDoc, conversationIdOf } from './conversation-doc.js'
-import type { Outbox } from './outbox.js'
 import { findMessage } from './payload.js'
 import { readReceiptRoutes } from './read-receipts.js'
 import { templateRoutes, templateSendRoutes } from './templates.js'
@@ -87,7 +88,7 @@ export function outboundRoutes(deps: OutboundRouteDeps) {
       throw new ApiError(409, 'not_retryable', 'This message is being sent right now')
     if (!row) outbox.enqueue(messageId, conversationIdOf(shared), now)
     else if (row.state !== 'queued') outbox.requeue(messageId, now)
-    shared.transact((doc) => replaceReceipt(doc, messageId, null, ORIGIN.server), ORIGIN.server)
+    clearReceipt(shared, messageId, ORIGIN.server)
     deps.log.info('message queued again', { messageId, after: receipt.status })
     deps.wake()
     return c.json({ queued: true }, 202)

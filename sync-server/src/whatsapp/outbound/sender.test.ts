@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHarness, type Harness } from '../../../test/helpers/outbound-harness.js'
+import { INTERRUPTED_NOTE } from '../../store/outbox.js'
 import { GraphError } from '../graph.js'
-import { INTERRUPTED_NOTE } from './outbox.js'
 import { backoffDelay, DEFAULT_BACKOFF } from './sender.js'
 import { WINDOW_CLOSED } from './window.js'
 

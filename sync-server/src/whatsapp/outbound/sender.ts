@@ -15,16 +15,23 @@
  * One attempt: check (window, recipient, channel, cap) → upload media if any (harmless to repeat)
  * → cap again → `begin` (committed, with the recipient) → send → `sent` | back to `queued` with
  * backoff | `failed` | `unknown` (outcome lost: never resent without an agent's say). Then
- * `settle` writes the outcome into the doc as a receipt (origin 'whatsapp') and hands a wamid to
- * the inbound side.
+ * `settle` writes the outcome into the doc as a receipt (origin 'whatsapp') and records a sent
+ * message's wamid (../delivery.ts).
  */
-import { conversationDocName, readReceipt, type AgentMessage, type MediaRef } from '@atende/shared'
+import {
+  conversationDocName,
+  ORIGIN,
+  readReceipt,
+  type AgentMessage,
+  type MediaRef,
+} from '@atende/shared'
 import type { Logger } from '../../log.js'
 import type { ContactStore } from '../../store/contacts.js'
+import type { Outbox, OutboxRow } from '../../store/outbox.js'
 import { UnknownDocument, type DocManager } from '../../sync/docs.js'
 import type { ChannelHolder } from '../channel.js'
+import { clearReceipt, type Delivery } from '../delivery.js'
 import { GraphError, type OutboundPayload } from '../graph.js'
-import type { Outbox, OutboxRow } from './outbox.js'
 import {
   findMessage,
   mediaPayload,
@@ -80,7 +87,8 @@ export interface SenderOptions {
   contacts: Pick<ContactStore, 'get'>
   /** The stored bytes of an agent attachment, or null when the file is gone. */
   readAttachment(media: MediaRef): Promise<AttachmentFile | null>
-  recordOutbound(wamid: string, conversationId: string, messageId: string): void
+  /** Where a sent message's wamid is recorded. */
+  delivery: Pick<Delivery, 'recordSent'>
   log: Logger
   now?: () => number
   backoff?: Partial<BackoffPolicy>
@@ -121,7 +129,7 @@ export function createSender(options: SenderOptions): Sender {
   let timer: NodeJS.Timeout | null = null
   let timerAt = Infinity
 
-  const { writeReceipt, settle } = createSettler({ ...options, now })
+  const settle = createSettler({ ...options, now })
 
   function fail(messageId: string, reason: string): void {
     if (outbox.finishFailed(messageId, reason, now())) settle(messageId)
@@ -216,7 +224,7 @@ export function createSender(options: SenderOptions): Sender {
     }
     const receipt = readReceipt(shared.doc, id)
     if (receipt?.status === 'failed' || receipt?.status === 'unknown') {
-      writeReceipt(row.conversationId, id, null) // a retry whose reset was cut short: pending again
+      clearReceipt(shared, id, ORIGIN.whatsapp) // a retry whose reset was cut short: pending again
     } else if (receipt) {
       log.warn('outbox row of a message already handed over dropped', { messageId: id })
       return outbox.remove(id)

@@ -9,9 +9,9 @@
 import { conversationParts, type Message } from '@atende/shared'
 import type * as Y from 'yjs'
 import type { Logger } from '../../log.js'
+import type { Outbox } from '../../store/outbox.js'
 import type { DocManager } from '../../sync/docs.js'
 import type { SharedDoc } from '../../sync/shared-doc.js'
-import type { Outbox } from './outbox.js'
 
 export interface WatcherOptions {
   docs: Pick<DocManager, 'onLoad'>

@@ -131,7 +131,8 @@ export function metaJson(payload: unknown): string {
     .replace(/[\u007f-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'))
 }
 
-function base(from: string, type: string, options: MessageOptions): InboundMessage {
+/** The fields every inbound message starts with: sender, id, time, type and a quoted `context`. */
+export function messageBase(from: string, type: string, options: MessageOptions): InboundMessage {
   const message: InboundMessage = {
     from,
     id: options.id ?? newWamid(from),
@@ -147,7 +148,7 @@ export function textMessage(
   body: string,
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'text', options), text: { body } }
+  return { ...messageBase(from, 'text', options), text: { body } }
 }
 
 export function mediaMessage(
@@ -156,7 +157,7 @@ export function mediaMessage(
   media: MediaBody,
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, kind, options), [kind]: { ...media } }
+  return { ...messageBase(from, kind, options), [kind]: { ...media } }
 }
 
 export const imageMessage = (from: string, media: MediaBody, options?: MessageOptions) =>
@@ -176,7 +177,7 @@ export function locationMessage(
   location: { latitude: number; longitude: number; name?: string; address?: string },
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'location', options), location: { ...location } }
+  return { ...messageBase(from, 'location', options), location: { ...location } }
 }
 
 export interface SharedContact {
@@ -190,7 +191,7 @@ export function contactsMessage(
   contacts: SharedContact[],
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'contacts', options), contacts }
+  return { ...messageBase(from, 'contacts', options), contacts }
 }
 
 /** A tap on a reply button of an interactive message we sent (`replyTo` = that message). */
@@ -200,7 +201,7 @@ export function buttonReplyMessage(
   options: MessageOptions = {},
 ): InboundMessage {
   return {
-    ...base(from, 'interactive', options),
+    ...messageBase(from, 'interactive', options),
     interactive: { type: 'button_reply', button_reply: reply },
   }
 }
@@ -211,7 +212,7 @@ export function listReplyMessage(
   options: MessageOptions = {},
 ): InboundMessage {
   return {
-    ...base(from, 'interactive', options),
+    ...messageBase(from, 'interactive', options),
     interactive: { type: 'list_reply', list_reply: reply },
   }
 }
@@ -222,7 +223,7 @@ export function buttonMessage(
   button: { payload: string; text: string },
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'button', options), button }
+  return { ...messageBase(from, 'button', options), button }
 }
 
 /** A reaction to `messageId`; without `emoji` the customer removed their reaction. */
@@ -234,7 +235,7 @@ export function reactionMessage(
 ): InboundMessage {
   const reaction: { message_id: string; emoji?: string } = { message_id: messageId }
   if (emoji !== undefined) reaction.emoji = emoji
-  return { ...base(from, 'reaction', options), reaction }
+  return { ...messageBase(from, 'reaction', options), reaction }
 }
 
 export interface OrderItem {
@@ -250,26 +251,28 @@ export function orderMessage(
   order: { catalog_id: string; product_items: OrderItem[]; text?: string },
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'order', options), order: { ...order } }
+  return { ...messageBase(from, 'order', options), order: { ...order } }
 }
 
 /**
  * A WhatsApp Flow's answer (`nfm_reply`): what the customer filled in, as a JSON object inside
- * the string `response_json` (it always carries the `flow_token` the flow was sent with).
+ * the string `response_json` (it always carries the `flow_token` the flow was sent with). A string
+ * `response` is that `response_json` as is (a malformed answer, in tests).
  */
 export function flowReplyMessage(
   from: string,
-  reply: { response: Record<string, unknown>; body?: string; name?: string },
+  reply: { response: Record<string, unknown> | string; body?: string; name?: string },
   options: MessageOptions = {},
 ): InboundMessage {
   return {
-    ...base(from, 'interactive', options),
+    ...messageBase(from, 'interactive', options),
     interactive: {
       type: 'nfm_reply',
       nfm_reply: {
         name: reply.name ?? 'flow',
         body: reply.body ?? 'Sent',
-        response_json: JSON.stringify(reply.response),
+        response_json:
+          typeof reply.response === 'string' ? reply.response : JSON.stringify(reply.response),
       },
     },
   }
@@ -286,7 +289,7 @@ export function editMessage(
   options: MessageOptions = {},
 ): InboundMessage {
   return {
-    ...base(from, 'edit', options),
+    ...messageBase(from, 'edit', options),
     edit: { original_message_id: originalId, message: { ...message } },
   }
 }
@@ -297,13 +300,13 @@ export function revokeMessage(
   originalId: string,
   options: MessageOptions = {},
 ): InboundMessage {
-  return { ...base(from, 'revoke', options), revoke: { original_message_id: originalId } }
+  return { ...messageBase(from, 'revoke', options), revoke: { original_message_id: originalId } }
 }
 
 /** A message type the Cloud API cannot pass on (e.g. a poll), as Meta reports it. */
 export function unsupportedMessage(from: string, options: MessageOptions = {}): InboundMessage {
   return {
-    ...base(from, 'unsupported', options),
+    ...messageBase(from, 'unsupported', options),
     errors: [
       {
         code: 131051,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../store/db.js'
+import { openDatabase } from './db.js'
 import { createOutbox, INTERRUPTED_NOTE } from './outbox.js'
 
 function setup() {

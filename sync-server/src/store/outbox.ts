@@ -16,12 +16,14 @@
  * is what the per-customer cap counts ({@link Outbox.attemptsTo}), so the cap survives a restart.
  * A queued row the cap holds back only gets a later `next_attempt_at` ({@link Outbox.hold}).
  *
- * Deleting a conversation deletes its rows in the deletion's transaction (store/transcripts.ts
- * `purge`, which cannot import this file). A send in flight then finds its row gone: every
+ * Deleting a conversation deletes its rows in the deletion's transaction (transcripts.ts `purge`,
+ * through {@link Outbox.removeConversation}). A send in flight then finds its row gone: every
  * transition is a compare-and-set, so none applies and nothing is settled or recorded. (Its
  * attempts then no longer count towards that customer's cap.)
+ *
+ * The worker that drives these rows is whatsapp/outbound/sender.ts.
  */
-import type { Db } from '../../store/db.js'
+import type { Db } from './db.js'
 
 export const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed', 'unknown'] as const
 export type OutboxState = (typeof OUTBOX_STATES)[number]
@@ -135,6 +137,10 @@ export interface Outbox {
   recoverInterrupted(now: number): number
   /** Drops a row (a message that must never be sent, e.g. not an agent message). */
   remove(messageId: string): void
+  /** The wamids Meta gave the conversation's sends (a deletion forgets them with it). */
+  sentWamids(conversationId: string): string[]
+  /** Drops every row of a conversation (its deletion). */
+  removeConversation(conversationId: string): void
 }
 
 export function createOutbox(db: Db): Outbox {
@@ -193,6 +199,10 @@ export function createOutbox(db: Db): Outbox {
     `UPDATE outbox SET state = 'unknown', error = @error, synced = 0, updated_at = @now WHERE state = 'sending'`,
   )
   const remove = db.prepare<[string]>('DELETE FROM outbox WHERE message_id = ?')
+  const sentWamids = db.prepare<[string], { wamid: string }>(
+    'SELECT wamid FROM outbox WHERE conversation_id = ? AND wamid IS NOT NULL',
+  )
+  const removeConversation = db.prepare<[string]>('DELETE FROM outbox WHERE conversation_id = ?')
 
   const changed = (result: { changes: number }) => result.changes === 1
   return {
@@ -222,5 +232,7 @@ export function createOutbox(db: Db): Outbox {
     requeue: (messageId, now) => changed(requeue.run({ messageId, now })),
     recoverInterrupted: (now) => interrupted.run({ error: INTERRUPTED_NOTE, now }).changes,
     remove: (messageId) => void remove.run(messageId),
+    sentWamids: (conversationId) => sentWamids.all(conversationId).map((row) => row.wamid),
+    removeConversation: (conversationId) => void removeConversation.run(conversationId),
   }
 }
