@@ -5,7 +5,7 @@
  * flow answer as a list with its raw JSON on request, a list row with its description, a poll
  * WhatsApp does not deliver, a forward; in Portuguese too; and, closed, in the ticket transcript.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { textMessage } from '../sync-server/test/helpers/fake-meta.js'
 import {
@@ -19,11 +19,10 @@ import {
   referralText,
   unsupportedOfType,
 } from '../sync-server/test/helpers/reference-examples.js'
-import { api, openPage, signInThroughForm } from './helpers.js'
-import { addAgent, customerWrites, startWorld, type World } from './world.js'
+import { api } from './helpers.js'
+import { addAgent, customerWrites, openConversation, startWorld, type World } from './world.js'
 
 let world: World
-let browser: Browser
 let conversationId: string
 let token: string
 const ana = { name: 'Ana Souza', email: 'ana@types.atende.test', password: 'ana-password-123' }
@@ -31,7 +30,6 @@ const customer = { waId: '5511976543210', name: 'Carla Dias' }
 
 beforeAll(async () => {
   world = await startWorld()
-  browser = world.browser
   token = (await addAgent(world, ana)).token
   conversationId = await customerWrites(world, token, customer, 'Hello there')
   const now = Math.floor(Date.now() / 1000)
@@ -63,23 +61,18 @@ beforeAll(async () => {
 
 afterAll(() => world?.close())
 
-async function openConversation(locale = 'en-US'): Promise<Page> {
-  const { page } = await openPage(browser, { locale, viewport: { width: 1400, height: 2400 } })
-  await signInThroughForm(
-    page,
-    world.server,
-    locale === 'pt-BR' ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' } : undefined,
-    ana,
-  )
-  await page.goto(`${world.server.url}/inbox/${conversationId}`)
-  await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
-  return page
-}
+const open = (locale = 'en-US'): Promise<Page> =>
+  openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
+    locale,
+    viewport: { width: 1400, height: 2400 },
+  })
 
 const message = (page: Page, text: string) => page.locator('article', { hasText: text })
 
 test('each one shows what the customer did, in English', async () => {
-  const page = await openConversation()
+  const page = await open()
   await message(page, 'That is all').waitFor()
 
   const ad = message(page, 'I saw your ad')
@@ -121,7 +114,7 @@ test('each one shows what the customer did, in English', async () => {
 })
 
 test('in Portuguese, and filed into the transcript when closed', async () => {
-  const page = await openConversation('pt-BR')
+  const page = await open('pt-BR')
   await message(page, 'That is all').waitFor()
   await message(page, 'di9ozbzfi4').getByText('Pedido', { exact: true }).waitFor()
   await message(page, 'di9ozbzfi4').getByText('Observação do cliente:').waitFor()

@@ -2,9 +2,18 @@
  * The setup most journeys share: Meta played by the fake (so replies really go out), the real
  * server wired to it, one browser, and helpers to add agents and have a customer write.
  */
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { startFakeMeta, textMessage, type FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
-import { api, apiSignIn, launchBrowser, startServer, type TestServer } from './helpers.js'
+import {
+  api,
+  apiSignIn,
+  launchBrowser,
+  openPage,
+  signInThroughForm,
+  startServer,
+  type OpenPageOptions,
+  type TestServer,
+} from './helpers.js'
 
 export interface World {
   meta: FakeMeta
@@ -87,4 +96,25 @@ export async function customerWrites(
   )
   if (response.status !== 200) throw new Error(`the webhook answered ${response.status}`)
   return started.conversation.id
+}
+
+/** The sign-in form's labels in Brazilian Portuguese. */
+export const PORTUGUESE_SIGN_IN = { email: 'E-mail', password: 'Senha', submit: 'Entrar' }
+
+/**
+ * Signs `agent` in on a fresh page (in `locale`, default en-US) and loads the conversation's own
+ * address, resolving once its heading (the customer's name) shows.
+ */
+export async function openConversation(
+  world: World,
+  conversationId: string,
+  options: { agent: Credentials; customerName: string } & OpenPageOptions,
+): Promise<Page> {
+  const { agent, customerName, ...pageOptions } = options
+  const { page } = await openPage(world.browser, pageOptions)
+  const portuguese = pageOptions.locale === 'pt-BR'
+  await signInThroughForm(page, world.server, portuguese ? PORTUGUESE_SIGN_IN : undefined, agent)
+  await page.goto(`${world.server.url}/inbox/${conversationId}`)
+  await page.getByRole('heading', { name: customerName, level: 2 }).waitFor()
+  return page
 }
