@@ -108,7 +108,7 @@ export const PORTUGUESE_SIGN_IN = { email: 'E-mail', password: 'Senha', submit: 
 export async function openConversation(
   world: World,
   conversationId: string,
-  options: { agent: Credentials; customerName: string } & OpenPageOptions,
+  options: { agent: Omit<Credentials, 'name'>; customerName: string } & OpenPageOptions,
 ): Promise<Page> {
   const { agent, customerName, ...pageOptions } = options
   const { page } = await openPage(world.browser, pageOptions)
