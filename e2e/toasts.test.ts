@@ -48,7 +48,7 @@ test('three notes in a row cover no control and go away by themselves', async ()
   await dialog.waitFor({ state: 'hidden' })
   await actions.getByRole('button', { name: 'Create ticket' }).click()
 
-  const region = page.getByRole('status', { name: 'Status messages' })
+  const region = page.getByRole('status', { name: 'Notices' })
   const notes = [
     region.getByText(`Transferred to ${bob.name}`),
     region.getByText(/^Assigned to /),

@@ -25,7 +25,7 @@ export const en = {
     signOut: 'Sign out',
     signOutFailed: 'Could not sign out. Check your connection and try again.',
     sessionExpired: 'Your session has ended. Sign in again.',
-    toasts: 'Status messages',
+    toasts: 'Notices',
     dismiss: 'Dismiss',
     nav: 'Sections',
     inbox: 'Inbox',

@@ -23,7 +23,7 @@ export const ptBR: Dictionary = {
     signOut: 'Sair',
     signOutFailed: 'Não foi possível sair. Verifique sua conexão e tente de novo.',
     sessionExpired: 'Sua sessão terminou. Entre novamente.',
-    toasts: 'Mensagens de status',
+    toasts: 'Avisos',
     dismiss: 'Fechar',
     nav: 'Seções',
     inbox: 'Caixa de entrada',
