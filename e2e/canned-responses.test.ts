@@ -2,8 +2,9 @@
  * Journey: canned responses in the composer. An agent creates one from the popup, types "/" to
  * search and pick it, edits the text it put in the textbox and sends: the customer (the fake
  * Meta) gets the edited text exactly once. The lightning button opens the same list, filtered by
- * the composer's mode. An admin writes one with placeholders (an unknown one is refused in the
- * editor); picked in Emily's conversation it reads with her name and the agent's.
+ * the composer's mode. While the popup is open, Enter never sends: with nothing to pick, "/" is
+ * not sent to the customer. An admin writes one with placeholders (an unknown one is refused in
+ * the editor); picked in Emily's conversation it reads with her name and the agent's.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -39,6 +40,22 @@ async function openConversation(): Promise<Page> {
 
 const thread = (page: Page) => page.getByRole('region', { name: 'Messages' })
 const list = (page: Page) => page.getByRole('listbox', { name: 'Canned responses' })
+
+test('"/" and Enter with no canned responses yet sends nothing', async () => {
+  const page = await openConversation()
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.click()
+  await box.press('/')
+  await page.getByText('No canned responses yet.').waitFor()
+  await box.press('Enter')
+  // The picker is open: Enter has nothing to pick, and the "/" stays unsent in the textbox.
+  expect(await box.inputValue()).toBe('/')
+  await page.keyboard.press('Escape')
+  await list(page).waitFor({ state: 'detached' })
+  expect(await thread(page).locator('article', { hasText: /^\/$/ }).count()).toBe(0)
+  expect(meta.sends).toHaveLength(0)
+  await page.context().close()
+})
 
 test('create a canned response, pick it with "/", edit it and send it once', async () => {
   const page = await openConversation()
@@ -88,7 +105,8 @@ test('create a canned response, pick it with "/", edit it and send it once', asy
 test('the lightning button opens the same list, filtered by the composer mode', async () => {
   const page = await openConversation()
   const button = page.getByRole('button', { name: 'Canned responses' })
-  expect(await button.innerText()).toContain('⚡')
+  // A drawn lightning icon (no emoji font needed), named for screen readers.
+  expect(await button.locator('svg').count()).toBe(1)
   await button.click()
   const search = page.getByRole('searchbox', { name: 'Search canned responses' })
   await search.waitFor()

@@ -178,6 +178,8 @@ export interface OpenPageOptions {
   /** Browser UI language (`navigator.languages`, Accept-Language). Default `en-US`. */
   locale?: string
   viewport?: { width: number; height: number }
+  /** A touch screen, so `tap()` works (phone journeys). */
+  hasTouch?: boolean
 }
 
 /**
@@ -191,6 +193,7 @@ export async function openPage(
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     viewport: options.viewport ?? { width: 1100, height: 700 },
+    hasTouch: options.hasTouch ?? false,
   })
   context.setDefaultTimeout(15_000)
   const page = await context.newPage()

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { imageMessage } from '../sync-server/src/whatsapp/simulator/payloads.js'
 import { HTML_PAGE, minimalPdf } from '../sync-server/test/helpers/media-samples.js'
-import { addAgent, customerWrites, openConversationAs, startWorld, type World } from './world.js'
+import { addAgent, customerWrites, openConversation, startWorld, type World } from './world.js'
 
 let world: World
 let conversationId: string
@@ -21,7 +21,10 @@ beforeAll(async () => {
 afterAll(() => world?.close())
 
 test('an agent attaching a web page named x.pdf sees why it is refused, and nothing is sent', async () => {
-  const page = await openConversationAs(world, ana, conversationId, customer)
+  const page = await openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
+  })
   const uploadsBefore = world.meta.uploads.length
   const sendsBefore = world.meta.sends.length
   const input = page.locator('input[type="file"]')
@@ -64,7 +67,10 @@ test("a customer's photo that is really a web page shows only as a labelled down
   )
   expect(response.status).toBe(200)
 
-  const page = await openConversationAs(world, ana, conversationId, customer)
+  const page = await openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
+  })
   const bubble = page.locator('article', { hasText: 'Meu recibo' })
   const link = bubble.getByRole('link', {
     name: /Download file — its content does not match its type \(image\/jpeg\)/,
@@ -74,7 +80,9 @@ test("a customer's photo that is really a web page shows only as a labelled down
   expect(await bubble.locator('img, video, audio').count()).toBe(0)
   await page.context().close()
 
-  const pt = await openConversationAs(world, ana, conversationId, customer, {
+  const pt = await openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
     locale: 'pt-BR',
   })
   await pt

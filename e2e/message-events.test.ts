@@ -5,7 +5,7 @@
  * customer" and keeps what it said collapsed; a number change is a line in the thread. In
  * Portuguese, a location's card preview and transcript line are worded in Portuguese.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { locationMessage, textMessage } from '../sync-server/test/helpers/fake-meta.js'
 import {
@@ -13,11 +13,10 @@ import {
   numberChangeMessage,
   revokeMessage,
 } from '../sync-server/test/helpers/reference-examples.js'
-import { api, openPage, signInThroughForm } from './helpers.js'
-import { addAgent, customerWrites, startWorld, type World } from './world.js'
+import { api } from './helpers.js'
+import { addAgent, customerWrites, openConversation, startWorld, type World } from './world.js'
 
 let world: World
-let browser: Browser
 let conversationId: string
 let token: string
 const ana = { name: 'Ana Lima', email: 'ana@events.atende.test', password: 'ana-password-123' }
@@ -26,7 +25,6 @@ const newWaId = '5511976500099'
 
 beforeAll(async () => {
   world = await startWorld()
-  browser = world.browser
   token = (await addAgent(world, ana)).token
   conversationId = await customerWrites(world, token, customer, 'Hello there')
   const now = Math.floor(Date.now() / 1000)
@@ -65,23 +63,18 @@ beforeAll(async () => {
 
 afterAll(() => world?.close())
 
-async function openConversation(locale = 'en-US'): Promise<Page> {
-  const { page } = await openPage(browser, { locale, viewport: { width: 1400, height: 2000 } })
-  await signInThroughForm(
-    page,
-    world.server,
-    locale === 'pt-BR' ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' } : undefined,
-    ana,
-  )
-  await page.goto(`${world.server.url}/inbox/${conversationId}`)
-  await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
-  return page
-}
+const open = (locale = 'en-US'): Promise<Page> =>
+  openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
+    locale,
+    viewport: { width: 1400, height: 2000 },
+  })
 
 const message = (page: Page, text: string) => page.locator('article', { hasText: text })
 
 test('an edit, a deletion and a number change, as the agent sees them', async () => {
-  const page = await openConversation()
+  const page = await open()
   const edited = message(page, 'See you at 3pm')
   await edited.getByText('Edited', { exact: true }).click()
   await edited.getByText('See you at 2pm').waitFor()
@@ -101,7 +94,7 @@ test('an edit, a deletion and a number change, as the agent sees them', async ()
 })
 
 test('in Portuguese: the location preview and its transcript line', async () => {
-  const page = await openConversation('pt-BR')
+  const page = await open('pt-BR')
   await page.locator('.preview', { hasText: 'Localização: Loja Paulista' }).waitFor()
   await message(page, 'See you at 3pm').getByText('Editada', { exact: true }).waitFor()
   await page.locator('article', { hasText: 'Apagada pelo cliente' }).waitFor()

@@ -20,7 +20,7 @@ import {
   unsupportedOfType,
 } from '../sync-server/test/helpers/reference-examples.js'
 import { api } from './helpers.js'
-import { addAgent, customerWrites, openConversationAs, startWorld, type World } from './world.js'
+import { addAgent, customerWrites, openConversation, startWorld, type World } from './world.js'
 
 let world: World
 let conversationId: string
@@ -61,15 +61,18 @@ beforeAll(async () => {
 
 afterAll(() => world?.close())
 
-function openConversation(locale = 'en-US'): Promise<Page> {
-  const viewport = { width: 1400, height: 2400 }
-  return openConversationAs(world, ana, conversationId, customer, { locale, viewport })
-}
+const open = (locale = 'en-US'): Promise<Page> =>
+  openConversation(world, conversationId, {
+    agent: ana,
+    customerName: customer.name,
+    locale,
+    viewport: { width: 1400, height: 2400 },
+  })
 
 const message = (page: Page, text: string) => page.locator('article', { hasText: text })
 
 test('each one shows what the customer did, in English', async () => {
-  const page = await openConversation()
+  const page = await open()
   await message(page, 'That is all').waitFor()
 
   const ad = message(page, 'I saw your ad')
@@ -111,7 +114,7 @@ test('each one shows what the customer did, in English', async () => {
 })
 
 test('in Portuguese, and filed into the transcript when closed', async () => {
-  const page = await openConversation('pt-BR')
+  const page = await open('pt-BR')
   await message(page, 'That is all').waitFor()
   await message(page, 'di9ozbzfi4').getByText('Pedido', { exact: true }).waitFor()
   await message(page, 'di9ozbzfi4').getByText('Observação do cliente:').waitFor()

@@ -10,8 +10,8 @@ import {
   launchBrowser,
   openPage,
   signInThroughForm,
-  type OpenPageOptions,
   startServer,
+  type OpenPageOptions,
   type TestServer,
 } from './helpers.js'
 
@@ -98,25 +98,23 @@ export async function customerWrites(
   return started.conversation.id
 }
 
+/** The sign-in form's labels in Brazilian Portuguese. */
+export const PORTUGUESE_SIGN_IN = { email: 'E-mail', password: 'Senha', submit: 'Entrar' }
+
 /**
- * A fresh browser context signed in as `agent` (through the form, in the words of the page's
- * locale, `en-US` or `pt-BR`), on the conversation `conversationId` once its header names
- * `customer`.
+ * Signs `agent` in on a fresh page (in `locale`, default en-US) and loads the conversation's own
+ * address, resolving once its heading (the customer's name) shows.
  */
-export async function openConversationAs(
+export async function openConversation(
   world: World,
-  agent: Credentials,
   conversationId: string,
-  customer: Customer,
-  options: OpenPageOptions = {},
+  options: { agent: Omit<Credentials, 'name'>; customerName: string } & OpenPageOptions,
 ): Promise<Page> {
-  const { page } = await openPage(world.browser, options)
-  const labels =
-    options.locale === 'pt-BR'
-      ? { email: 'E-mail', password: 'Senha', submit: 'Entrar' }
-      : undefined
-  await signInThroughForm(page, world.server, labels, agent)
+  const { agent, customerName, ...pageOptions } = options
+  const { page } = await openPage(world.browser, pageOptions)
+  const portuguese = pageOptions.locale === 'pt-BR'
+  await signInThroughForm(page, world.server, portuguese ? PORTUGUESE_SIGN_IN : undefined, agent)
   await page.goto(`${world.server.url}/inbox/${conversationId}`)
-  await page.getByRole('heading', { name: customer.name, level: 2 }).waitFor()
+  await page.getByRole('heading', { name: customerName, level: 2 }).waitFor()
   return page
 }

@@ -25,6 +25,7 @@ export const en = {
     signOut: 'Sign out',
     signOutFailed: 'Could not sign out. Check your connection and try again.',
     sessionExpired: 'Your session has ended. Sign in again.',
+    toasts: 'Notices',
     dismiss: 'Dismiss',
     nav: 'Sections',
     inbox: 'Inbox',
@@ -41,6 +42,7 @@ export const en = {
     unsent: (count: number) => (count === 1 ? '1 change to send' : `${count} changes to send`),
   },
   inbox: {
+    backToList: 'Back to conversations',
     title: 'Inbox',
     conversations: 'Conversations',
     empty: 'No conversations yet',
@@ -127,6 +129,8 @@ export const en = {
     newMessage: 'New message',
   },
   conversation: {
+    showContact: 'Contact details',
+    backToConversation: 'Back to the conversation',
     thread: 'Messages',
     loading: 'Loading the conversation…',
     unavailableOffline:
@@ -795,7 +799,8 @@ export const en = {
   },
   cannedSettings: {
     title: 'Canned responses',
-    intro: 'Saved texts agents pick in the composer (⚡ or "/") and edit before sending.',
+    intro:
+      'Saved texts agents pick in the composer (the lightning button or "/") and edit before sending.',
     list: 'Canned responses',
     new: 'New canned response',
     editTitle: 'Edit canned response',

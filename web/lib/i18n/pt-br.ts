@@ -23,6 +23,7 @@ export const ptBR: Dictionary = {
     signOut: 'Sair',
     signOutFailed: 'Não foi possível sair. Verifique sua conexão e tente de novo.',
     sessionExpired: 'Sua sessão terminou. Entre novamente.',
+    toasts: 'Avisos',
     dismiss: 'Fechar',
     nav: 'Seções',
     inbox: 'Caixa de entrada',
@@ -40,6 +41,7 @@ export const ptBR: Dictionary = {
       count === 1 ? '1 alteração para enviar' : `${count} alterações para enviar`,
   },
   inbox: {
+    backToList: 'Voltar às conversas',
     title: 'Caixa de entrada',
     conversations: 'Conversas',
     empty: 'Nenhuma conversa ainda',
@@ -127,6 +129,8 @@ export const ptBR: Dictionary = {
     newMessage: 'Nova mensagem',
   },
   conversation: {
+    showContact: 'Dados do contato',
+    backToConversation: 'Voltar à conversa',
     thread: 'Mensagens',
     loading: 'Carregando a conversa…',
     unavailableOffline:
@@ -804,7 +808,8 @@ export const ptBR: Dictionary = {
   },
   cannedSettings: {
     title: 'Respostas prontas',
-    intro: 'Textos salvos que os agentes escolhem no editor (⚡ ou "/") e ajustam antes de enviar.',
+    intro:
+      'Textos salvos que os agentes escolhem no editor (botão do raio ou "/") e ajustam antes de enviar.',
     list: 'Respostas prontas',
     new: 'Nova resposta pronta',
     editTitle: 'Editar resposta pronta',
