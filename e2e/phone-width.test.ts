@@ -22,6 +22,7 @@ let server: TestServer
 let browser: Browser
 let page: Page
 let ticketId: string
+let openId: string
 
 beforeAll(async () => {
   // The demo (no WhatsApp credentials), so the simulator is there too.
@@ -46,7 +47,17 @@ beforeAll(async () => {
   ticketId = ticket.id
   await api(server, token, 'POST', `/conversations/${conversation.id}/close`)
   // Another one stays open, so the inbox lists a card.
-  await api(server, token, 'POST', '/conversations', { phone: '+5511955553333', name: 'Rui' })
+  const open = await api<{ conversation: { id: string } }>(
+    server,
+    token,
+    'POST',
+    '/conversations',
+    {
+      phone: '+5511955553333',
+      name: 'Rui',
+    },
+  )
+  openId = open.conversation.id
   ;({ page } = await openPage(browser, { viewport: PHONE }))
 })
 
@@ -87,6 +98,12 @@ const heading = (name: string) => (page: Page) =>
 
 const ROUTES: Record<string, Route> = {
   inbox: { path: () => '/inbox', ready: (p) => p.getByRole('list', { name: 'Conversations' }) },
+  conversation: {
+    path: () => `/inbox/${openId}`,
+    ready: (p) => p.getByRole('heading', { name: 'Rui', level: 2 }),
+    // The way back and the composer's controls, whole.
+    onScreen: (p) => p.locator('main a, main button, main textarea').locator('visible=true'),
+  },
   tickets: {
     path: () => '/tickets',
     ready: (p) => p.getByRole('table', { name: 'Ticket list' }),
@@ -143,7 +160,3 @@ for (const [name, route] of Object.entries(ROUTES)) {
     if (route.onScreen) expect(await cutOff(route.onScreen(page))).toEqual([])
   })
 }
-
-// A conversation open on a phone (/inbox/<id>) is being laid out for phones on another branch:
-// enable this once it is merged.
-test.todo('a conversation open on a phone (/inbox/<id>) fits 390 px')

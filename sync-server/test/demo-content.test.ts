@@ -3,6 +3,7 @@
  * Portuguese, seeded once per data directory: what an admin deletes does not come back on restart.
  * A server with its own admin starts with none.
  */
+import { findPlaceholders, unknownPlaceholders } from '@atende/shared'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_CANNED_RESPONSES, DEMO_TEMPLATES } from '../src/lifecycle/demo-content.js'
 import { startTestServer, type TestServer } from './helpers/server.js'
@@ -41,6 +42,12 @@ describe('demo content', () => {
     expect(before.canned.map((c) => c.title)).toEqual(
       expect.arrayContaining(['Greeting', 'Saudação', 'Order status', 'Status do pedido']),
     )
+    // The greetings show placeholders at work, each one known (an unknown one would go out as typed).
+    const greetings = before.canned.filter((c) => ['Greeting', 'Saudação'].includes(c.title))
+    for (const { text } of greetings) {
+      expect(findPlaceholders(text).length).toBeGreaterThan(0)
+      expect(unknownPlaceholders(text)).toEqual([])
+    }
     expect(before.templates.map((t) => [t.name, t.language]).sort()).toEqual([
       ['follow_up', 'en'],
       ['follow_up', 'pt_BR'],

@@ -1,6 +1,7 @@
 /**
- * The one-command demo's starter content: a few canned responses and an approved message
- * template, in English and Portuguese, so both features can be tried at once. Seeded once per data
+ * The one-command demo's starter content: a few canned responses (the greetings show placeholders
+ * at work) and an approved message template, in English and Portuguese, so both features can be
+ * tried at once. Seeded once per data
  * directory: a flag in the settings table says it was done, so what an admin deletes stays
  * deleted across restarts. Never outside the demo (a real team starts with its own).
  */
@@ -15,12 +16,12 @@ import { DEMO_ACCOUNTS } from './seed.js'
 export const DEMO_CANNED_RESPONSES: readonly CannedResponseFields[] = [
   {
     title: 'Greeting',
-    text: 'Hello! Thanks for getting in touch. How can I help you today?',
+    text: 'Hello {{contact.first_name}}! This is {{agent.first_name}}. Thanks for getting in touch. How can I help you today?',
     kind: 'public',
   },
   {
     title: 'Saudação',
-    text: 'Olá! Obrigado pelo contato. Como posso ajudar hoje?',
+    text: 'Olá, {{contato.primeiro_nome}}! Aqui é {{agente.primeiro_nome}}. Obrigado pelo contato. Como posso ajudar hoje?',
     kind: 'public',
   },
   {
