@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { imageMessage, textMessage } from '../sync-server/test/helpers/fake-meta.js'
 import { demoPng } from '../sync-server/src/whatsapp/simulator/demo-image.js'
 import { openPage, signInThroughForm, type TestServer } from './helpers.js'
-import { addAgent, startWorld, type World } from './world.js'
+import { addAgent, conversationActions, createTicket, startWorld, type World } from './world.js'
 
 let world: World
 let server: TestServer
@@ -54,7 +54,7 @@ async function openConversation(who: typeof ana | undefined, name: string): Prom
   return page
 }
 
-const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
+const actions = conversationActions
 const header = (page: Page, name: string) =>
   page.getByRole('region', { name, exact: true }).locator('header')
 
@@ -75,7 +75,7 @@ test('assign to me, transfer, ticket, close: Resolved, owned by Ana, handled by 
   await transfer.getByRole('button', { name: 'Transfer', exact: true }).click()
   await top.getByText('Assigned to Bob Lima').waitFor()
 
-  await actions(page).getByRole('button', { name: 'Create ticket' }).click()
+  await createTicket(page)
   const link = actions(page).getByRole('link', { name: /^Ticket #\d{8}-\d{4}$/ })
   await link.waitFor()
   const number = (await link.textContent())!.trim().replace('Ticket #', '')

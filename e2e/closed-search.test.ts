@@ -48,7 +48,7 @@ test('search finds the closed conversation, whose link opens the transcript', as
   const link = row.getByRole('link')
   await row.getByText(/^Closed /).waitFor()
   await row.getByText('Broken blender').waitFor()
-  await row.locator('[data-status="new"]').waitFor()
+  await row.locator('[data-status="resolved"]').waitFor()
 
   await link.click()
   await page.getByRole('heading', { name: `Ticket #${ticket.number}`, level: 1 }).waitFor()

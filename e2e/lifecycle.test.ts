@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { api, openPage, signInThroughForm, type TestServer } from './helpers.js'
-import { addAgent, customerWrites, startWorld, type World } from './world.js'
+import { addAgent, conversationActions, customerWrites, startWorld, type World } from './world.js'
 
 let world: World
 let server: TestServer
@@ -36,7 +36,7 @@ async function signedIn(credentials: typeof ana): Promise<Page> {
   return page
 }
 
-const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
+const actions = conversationActions
 /** "Delete" waits in the "More actions" menu. */
 async function deleteFromMenu(page: Page) {
   await actions(page).getByRole('button', { name: 'More actions' }).click()

@@ -112,7 +112,8 @@ const ROUTES: Record<string, Route> = {
   },
   ticket: {
     path: () => `/tickets/${ticketId}`,
-    ready: (p) => p.getByRole('list', { name: 'Transcript' }),
+    // Its events are in the Events column; the transcript section is there either way.
+    ready: (p) => p.getByRole('heading', { name: 'Transcript', level: 2 }),
   },
   'reports overview': {
     path: () => '/reports/overview',

@@ -82,7 +82,7 @@ test('list, conversation and contact are screens of their own, and the composer 
   expect(picker.x + picker.width).toBeLessThanOrEqual(PHONE.width)
   const picked = (await emoji.innerText()).trim()
   await emoji.tap()
-  expect(await box.inputValue()).toBe(picked)
+  await expect.poll(() => box.inputValue()).toBe(picked)
   await page.keyboard.press('Escape')
   await page.getByRole('dialog', { name: 'Emoji' }).waitFor({ state: 'detached' })
   await box.fill('')

@@ -5,11 +5,18 @@
  * opens its read-only transcript and moves its status on, which the events show. Then she gives
  * two more tickets a subject and a priority, and the list shows, filters and sorts by them.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { FakeMeta } from '../sync-server/test/helpers/fake-meta.js'
 import { openPage, signInThroughForm, type TestServer } from './helpers.js'
-import { addAgent, customerWrites, startWorld, type World } from './world.js'
+import {
+  addAgent,
+  conversationActions,
+  createTicket,
+  customerWrites,
+  startWorld,
+  type World,
+} from './world.js'
 
 let world: World
 let meta: FakeMeta
@@ -30,18 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => world?.close())
 
-const actions = (page: Page) => page.getByRole('group', { name: 'Conversation actions' })
-
-/** Create ticket, then in its dialog the subject and priority given (if any), then Create. */
-async function createTicket(page: Page, fields: { subject?: string; priority?: string } = {}) {
-  await actions(page).getByRole('button', { name: 'Create ticket' }).click()
-  const dialog = page.getByRole('dialog', { name: 'Create a ticket' })
-  expect(await dialog.getByLabel('Priority').inputValue()).toBe('normal')
-  if (fields.subject) await dialog.getByLabel('Subject (optional)').fill(fields.subject)
-  if (fields.priority) await dialog.getByLabel('Priority').selectOption(fields.priority)
-  await dialog.getByRole('button', { name: 'Create', exact: true }).click()
-  await dialog.waitFor({ state: 'hidden' })
-}
+const actions = conversationActions
 
 test('create a ticket, send its protocol number, find it in the list, read and move it on', async () => {
   const { context, page } = await openPage(browser)

@@ -6,7 +6,14 @@
  */
 import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { addAgent, customerWrites, openConversation, startWorld, type World } from './world.js'
+import {
+  addAgent,
+  createTicket,
+  customerWrites,
+  openConversation,
+  startWorld,
+  type World,
+} from './world.js'
 
 let world: World
 let conversationId: string
@@ -46,7 +53,7 @@ test('three notes in a row cover no control and go away by themselves', async ()
   await actions.getByRole('button', { name: 'Transfer' }).click()
   await dialog.getByRole('button', { name: 'Assign to me' }).click()
   await dialog.waitFor({ state: 'hidden' })
-  await actions.getByRole('button', { name: 'Create ticket' }).click()
+  await createTicket(page)
 
   const region = page.getByRole('status', { name: 'Notices' })
   const notes = [

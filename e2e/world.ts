@@ -118,3 +118,22 @@ export async function openConversation(
   await page.getByRole('heading', { name: customerName, level: 2 }).waitFor()
   return page
 }
+
+/** The open conversation's row of actions (Assign to me, Create ticket, Transfer, Close, More). */
+export const conversationActions = (page: Page) =>
+  page.getByRole('group', { name: 'Conversation actions' })
+
+/** Create ticket, then in its dialog the subject and priority given (if any), then Create. */
+export async function createTicket(
+  page: Page,
+  fields: { subject?: string; priority?: string } = {},
+): Promise<void> {
+  await conversationActions(page).getByRole('button', { name: 'Create ticket' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Create a ticket' })
+  if ((await dialog.getByLabel('Priority').inputValue()) !== 'normal')
+    throw new Error('a new ticket’s priority should start as Normal')
+  if (fields.subject) await dialog.getByLabel('Subject (optional)').fill(fields.subject)
+  if (fields.priority) await dialog.getByLabel('Priority').selectOption(fields.priority)
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click()
+  await dialog.waitFor({ state: 'hidden' })
+}
